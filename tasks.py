@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Set-up and entry points that need nothing but python3: creates .venv, installs the project, runs a job.
+
+    python3 tasks.py gate [gate options]   the full release gate against the embedded reference provider
+    python3 tasks.py test [pytest options] the test suite (our own tests, then the Gherkin scenarios)
+    python3 tasks.py lint                  ruff check + ruff format --check
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".lefi-contracts-installed"
+
+
+def _run(*cmd: str | Path) -> int:
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT)
+
+
+def ensure_env() -> None:
+    """Create the venv and (re)install the project when pyproject.toml changed since the last install."""
+    if not (BIN / "python").exists():
+        print("tasks: creating .venv", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == digest:
+        return
+    print("tasks: installing lefi-contracts and its dependencies into .venv", flush=True)
+    code = _run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[dev]")
+    if code != 0:
+        sys.exit(f"tasks: pip install failed (exit {code})")
+    STAMP.write_text(digest)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"gate", "test", "lint"}:
+        print(__doc__)
+        return 2
+    job, rest = argv[0], argv[1:]
+    ensure_env()
+    if job == "gate":
+        return _run(BIN / "lefi-contracts", "gate", *rest)
+    if job == "lint":
+        return _run(BIN / "ruff", "check", "src", "tests", "steps", "benchmarks") or _run(
+            BIN / "ruff", "format", "--check", "src", "tests", "steps", "benchmarks"
+        )
+    # Our own tests, then the scenarios in their own pytest process: allure-pytest and allure-pytest-bdd cannot be
+    # active in one process (notes/stack-feasibility.md, pitfall 11).
+    code = _run(BIN / "python", "-m", "pytest", "tests", *rest)
+    bdd = _run(BIN / "python", "-m", "pytest", "steps", *rest)
+    return code or bdd
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
