@@ -69,10 +69,10 @@ def parse(value: str, *, today: dt.date | None = None) -> Identity:
         if m["sep"] == "+":
             year -= 100
     birth: dt.date | None
-    if samordning and day == 0:  # unknown birth day is written as day 60
+    if samordning and (day == 0 or mm == 0):  # an unknown birth day or month is written as 60 or 00
         birth = None
-        if not 1 <= mm <= 12:
-            raise InvalidPersonnummer("no such month")
+        if not 0 <= mm <= 12 or day > 31:
+            raise InvalidPersonnummer("no such date")
     else:
         try:
             birth = dt.date(year, mm, day)
@@ -120,7 +120,7 @@ def mask_text(text: str) -> str:
 def _looks_like_identity(candidate: str) -> bool:
     digits = re.sub(r"[-+]", "", candidate)[-10:]
     mm, dd = int(digits[2:4]), int(digits[4:6])
-    return 1 <= mm <= 12 and (1 <= dd <= 31 or 60 <= dd <= 91)
+    return (1 <= mm <= 12 and 1 <= dd <= 31) or (0 <= mm <= 12 and 60 <= dd <= 91)
 
 
 def contains_identity_number(text: str) -> bool:

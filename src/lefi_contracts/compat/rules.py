@@ -1,0 +1,184 @@
+"""The rule catalogue, as data: one place that says what each change means, where, and for whom.
+
+Direction: a response change breaks consumers when it removes or narrows what they were promised
+(or, for strict readers, adds what they do not know); a request change breaks when it adds
+requirements or narrows what the provider accepts. docs/compat-rules.md is generated from this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+B, PB, C = "breaking", "potentially breaking", "compatible"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    change: str  # what changed
+    where: str  # request | response | operation | both | cross-format
+    strict: str  # verdict for a strictly validating reader
+    tolerant: str  # verdict for a tolerant reader
+    explanation: str  # one-line template; {old} {new} {name} are filled in
+
+    def verdict(self, reader: str) -> str:
+        return self.strict if reader == "strict" else self.tolerant
+
+
+_RULES = [
+    # operations, messages, transport
+    Rule("operation-removed", "operation or path removed", "operation", B, B,
+         "operation {name} no longer exists: every caller of it fails"),
+    Rule("operation-added", "operation or path added", "operation", C, C, "new operation {name}"),
+    Rule("namespace-changed", "target namespace changed", "both", B, B,
+         "namespace {old} became {new}: every element is renamed"),
+    Rule("soap-action-changed", "SOAPAction of an operation changed", "operation", B, B,
+         "SOAPAction {old} became {new}"),
+    Rule("message-element-changed", "request/response wrapper element renamed", "both", B, B,
+         "the message element {old} became {new}"),
+    Rule("status-code-removed", "response status code removed", "response", B, B,
+         "status {name} is no longer documented"),
+    Rule("status-code-added", "response status code added", "response", PB, C,
+         "status {name} may now be returned"),
+    Rule("response-media-type-removed", "response media type or body removed", "response", B, B,
+         "response {name} is gone"),
+    Rule("request-media-type-removed", "request media type or body removed", "request", B, B,
+         "request body {name} is no longer accepted"),
+    Rule("request-body-became-required", "request body optional to required", "request", B, B,
+         "the request body {name} is now required"),
+    Rule("fault-removed", "SOAP fault removed from an operation", "response", B, B,
+         "fault {name} is no longer declared"),
+    # parameters and headers
+    Rule("request-parameter-added-required", "required parameter added", "request", B, B,
+         "new required parameter {name}: old requests lack it"),
+    Rule("request-parameter-added-optional", "optional parameter added", "request", C, C,
+         "new optional parameter {name}"),
+    Rule("request-parameter-removed", "request parameter removed", "request", PB, PB,
+         "parameter {name} is no longer read"),
+    Rule("request-parameter-became-required", "parameter optional to required", "request", B, B,
+         "parameter {name} is now required"),
+    Rule("response-header-removed", "response header removed", "response", PB, PB,
+         "response header {name} is no longer sent"),
+    # fields / elements / properties
+    Rule("request-field-added-required", "required field added to a request", "request", B, B,
+         "new required {name}: requests from old consumers lack it"),
+    Rule("request-field-added-optional", "optional field added to a request", "request", C, C,
+         "new optional {name}"),
+    Rule("request-field-removed", "field removed from a request", "request", B, PB,
+         "{name} is no longer accepted (closed models reject it; open ones ignore it)"),
+    Rule("request-field-became-required", "request field optional to required", "request", B, B,
+         "{name} is now required (minimum occurrences {old} -> {new})"),
+    Rule("request-field-became-optional", "request field required to optional", "request", C, C,
+         "{name} is now optional"),
+    Rule("response-field-removed", "required field removed from a response", "response", B, B,
+         "{name} was always present and is gone"),
+    Rule("response-field-removed-optional", "optional field removed from a response", "response", PB, PB,
+         "optional {name} is never sent any more"),
+    Rule("response-field-became-optional", "response field required to optional", "response", B, B,
+         "{name} may now be absent (minimum occurrences {old} -> {new})"),
+    Rule("response-field-became-required", "response field optional to required", "response", C, C,
+         "{name} is now always present"),
+    Rule("response-field-added", "field added to a response", "response", B, C,
+         "new {name}: a strict reader of a closed model rejects it, a tolerant reader ignores it"),
+    Rule("field-order-changed", "order of elements in a sequence changed", "both", B, C,
+         "{name}: sequence order changed ({old} -> {new})"),
+    Rule("max-occurs-reduced", "maximum occurrences / maxItems reduced", "request", B, B,
+         "{name} may occur at most {new} times (was {old})"),
+    Rule("max-occurs-increased", "maximum occurrences / maxItems increased", "response", B, PB,
+         "{name} may occur up to {new} times (was {old})"),
+    Rule("min-occurs-increased", "minimum occurrences / minItems increased", "request", B, B,
+         "{name} must occur at least {new} times (was {old})"),
+    Rule("min-occurs-decreased", "minimum occurrences / minItems decreased", "response", B, B,
+         "{name} may occur only {new} times (was {old})"),
+    Rule("choice-alternative-added", "choice / oneOf / substitution alternative added", "response", B, PB,
+         "{name}: new alternative {new}"),
+    Rule("choice-alternative-removed", "choice / oneOf / substitution alternative removed", "request", B, B,
+         "{name}: alternative {old} is gone"),
+    Rule("extension-point-removed", "xs:any / additionalProperties closed", "request", B, B,
+         "{name} no longer accepts unknown children"),
+    Rule("extension-point-added", "xs:any / additionalProperties opened", "response", B, C,
+         "{name} may now carry unknown children"),
+    # types, values, facets
+    Rule("type-changed", "value type changed (incompatible)", "both", B, B,
+         "{name}: type {old} became {new}"),
+    Rule("type-widened", "value type widened (e.g. integer to number)", "response", B, B,
+         "{name}: type {old} widened to {new}"),
+    Rule("type-narrowed", "value type narrowed (e.g. number to integer)", "request", B, B,
+         "{name}: type {old} narrowed to {new}"),
+    Rule("enum-value-removed", "enumeration value removed", "request", B, B,
+         "{name}: value(s) {old} no longer accepted"),
+    Rule("enum-value-added", "enumeration value added (closed code list)", "response", B, C,
+         "{name}: new value(s) {new} (breaks readers of a closed code list)"),
+    Rule("enum-introduced", "free value became an enumeration", "request", B, B,
+         "{name}: now restricted to {new}"),
+    Rule("enum-dropped", "enumeration became a free value", "response", B, PB,
+         "{name}: no longer restricted to a code list"),
+    Rule("pattern-added", "pattern added", "request", B, B, "{name}: new pattern {new}"),
+    Rule("pattern-removed", "pattern removed", "response", B, PB, "{name}: pattern {old} dropped"),
+    Rule("pattern-changed", "pattern changed", "both", B, B,
+         "{name}: pattern {old} became {new}"),
+    Rule("length-narrowed", "minLength raised / maxLength lowered", "request", B, B,
+         "{name}: length {old} narrowed to {new}"),
+    Rule("length-widened", "minLength lowered / maxLength raised or dropped", "response", B, PB,
+         "{name}: length {old} widened to {new}"),
+    Rule("range-narrowed", "numeric range narrowed", "request", B, B,
+         "{name}: range {old} narrowed to {new}"),
+    Rule("range-widened", "numeric range widened", "response", B, PB,
+         "{name}: range {old} widened to {new}"),
+    Rule("digits-narrowed", "totalDigits/fractionDigits lowered", "request", B, B,
+         "{name}: digits {old} narrowed to {new}"),
+    Rule("digits-widened", "totalDigits/fractionDigits raised or dropped", "response", B, PB,
+         "{name}: digits {old} widened to {new}"),
+    Rule("nullable-removed", "value no longer nullable / nillable", "request", B, B,
+         "{name} may no longer be null/nil"),
+    Rule("nullable-added", "value became nullable / nillable", "response", B, B,
+         "{name} may now be null/nil"),
+    Rule("default-changed", "default value changed", "both", PB, PB,
+         "{name}: default {old} became {new}"),
+    Rule("fixed-changed", "fixed value changed", "both", B, B, "{name}: fixed value {old} became {new}"),
+    # cross-format (XML version -> JSON version through a declared mapping)
+    Rule("xf-field-kept", "mapped field kept", "cross-format", C, C, "{name} is kept as {new}"),
+    Rule("xf-field-lost", "field has no counterpart in the new version", "cross-format", B, B,
+         "{name} has no counterpart in the new version"),
+    Rule("xf-field-gained", "field only in the new version", "cross-format", C, C,
+         "{new} is new in the new version"),
+    Rule("xf-field-changed", "mapped field changed type or cardinality", "cross-format", PB, PB,
+         "{name} maps to {new} but {old}"),
+    # evidence-driven
+    Rule("sampled-counterexample", "an instance of one version is rejected by the other (no rule matched)",
+         "both", PB, PB, "{name}: a generated instance is accepted by one version and rejected by the other"),
+]  # fmt: skip
+
+RULES: dict[str, Rule] = {r.id: r for r in _RULES}
+
+
+def rule(rule_id: str) -> Rule:
+    return RULES[rule_id]
+
+
+def rules_markdown() -> str:
+    """The rule table as Markdown (docs/compat-rules.md is exactly this)."""
+    lines = [
+        "# Compatibility rule catalogue",
+        "",
+        "Generated from `src/lefi_contracts/compat/rules.py` (a test fails if they drift).",
+        "",
+        "Direction: a **response** change breaks consumers when it removes or narrows (or, for a *strict*",
+        "reader, adds what a closed model does not know); a **request** change breaks when it adds",
+        "requirements or narrows what the provider accepts. Where a rule says *request*, the same change in",
+        "a response is compatible, and the mirror-image rule applies (e.g. `range-narrowed` in a request,",
+        "`range-widened` in a response). A bare XSD or JSON Schema is read as a response unless told otherwise.",
+        "",
+        "Witness direction: for a request, an instance is generated from the OLD schema and must be rejected",
+        "by the NEW one (an old consumer's request the new provider refuses); for a response, an instance is",
+        "generated from the NEW schema and must be rejected by the OLD one (what the new provider sends that",
+        "an old strict reader refuses).",
+        "",
+        f"{len(RULES)} rules.",
+        "",
+        "| rule id | what changed | where | strict reader | tolerant reader | explanation |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in _RULES:
+        lines.append(f"| `{r.id}` | {r.change} | {r.where} | {r.strict} | {r.tolerant} | {r.explanation} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,111 @@
+"""A pytest plugin the gate loads into the scenario run: every test outcome becomes one CheckResult line (NDJSON).
+
+The gate runs `pytest steps` in its own process (allure-pytest-bdd cannot share a process with allure-pytest); this
+plugin is how its outcomes come back into the gate's one result stream. Enable with
+`-p lefi_contracts.report.bdd_plugin --lefi-results FILE`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lefi_contracts.results import Attachment, CheckResult
+
+_LOCK = threading.Lock()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("lefi-contracts").addoption(
+        "--lefi-results", default=os.environ.get("LEFI_RESULTS_NDJSON"), help="write CheckResult NDJSON here"
+    )
+
+
+def _scenario(item: pytest.Item) -> tuple[str, str]:
+    """(feature name, scenario name) of a pytest-bdd item, else (module, test name)."""
+    func = getattr(item, "function", None)
+    scenario = getattr(func, "__scenario__", None)
+    if scenario is not None:
+        feature = getattr(getattr(scenario, "feature", None), "name", None) or "scenarios"
+        name = getattr(scenario, "name", None) or item.name
+        return str(feature), str(name)
+    return item.module.__name__ if hasattr(item, "module") else "tests", item.name
+
+
+def _version(item: pytest.Item) -> str | None:
+    from lefi_contracts.pytest_plugin import _item_version
+
+    return _item_version(item)
+
+
+def _example(item: pytest.Item) -> dict[str, str]:
+    callspec = getattr(item, "callspec", None)
+    example = callspec.params.get("_pytest_bdd_example") if callspec is not None else None
+    return {str(k): str(v) for k, v in example.items()} if isinstance(example, dict) else {}
+
+
+class _Writer:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("", encoding="utf-8")
+        self.seen: set[str] = set()
+
+    def write(self, result: CheckResult) -> None:
+        with _LOCK, self.path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    path = config.getoption("--lefi-results", default=None)
+    if path:
+        config.stash[_KEY] = _Writer(Path(path))
+
+
+_KEY: pytest.StashKey[_Writer] = pytest.StashKey()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    writer = item.config.stash.get(_KEY, None)
+    if writer is None or item.nodeid in writer.seen:
+        return
+    # One record per test: the call phase, or the setup phase when it failed or skipped (never both).
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        writer.seen.add(item.nodeid)
+        feature, name = _scenario(item)
+        if report.passed:
+            status = "passed"
+        elif report.skipped:
+            status = "skipped"
+        else:
+            status = "failed" if report.when == "call" else "broken"
+        message, details = "", ""
+        if not report.passed:
+            longrepr = report.longreprtext or ""
+            lines = [ln for ln in longrepr.splitlines() if ln.strip()]
+            err = [ln for ln in lines if ln.startswith("E ")]
+            message = (err[0][1:].strip() if err else (lines[-1] if lines else status))[:500]
+            details = longrepr[-4000:]
+        params = {k: v for k, v in _example(item).items() if k != "version"}
+        writer.write(
+            CheckResult(
+                phase="scenarios",
+                name=name,
+                status=status,  # type: ignore[arg-type]
+                version=_version(item),
+                behaviour=feature,
+                message=message,
+                details=details,
+                duration=report.duration,
+                parameters={"nodeid": item.nodeid, **params},
+                attachments=[Attachment(s, c) for s, c in report.sections if s.startswith("Captured")][:3],
+            )
+        )
