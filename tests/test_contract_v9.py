@@ -79,7 +79,14 @@ def _json_schema(node: Any) -> Any:
         return node
     out: dict[str, Any] = {}
     for k, v in node.items():
-        if k.startswith("x-") or k in ("example", "nullable", "discriminator", "readOnly", "writeOnly", "xml"):
+        if k.startswith("x-") or k in (
+            "example",
+            "nullable",
+            "discriminator",
+            "readOnly",
+            "writeOnly",
+            "xml",
+        ):
             continue
         if k == "properties":
             out[k] = {name: _json_schema(sub) for name, sub in v.items()}
@@ -166,14 +173,23 @@ def coverage_gaps(published: dict[str, Any], ours: dict[str, Any]) -> list[str]:
             gaps.append(f"{key}: operation missing")
             continue
         if pop.get("operationId") != oop.get("operationId"):
-            gaps.append(f"{key}: operationId {oop.get('operationId')!r} instead of {pop.get('operationId')!r}")
-        pub_params = {(p["name"], p["in"]): p for p in map(lambda x: _parameter(published, x), pop.get("parameters", []))}
-        our_params = {(p["name"], p["in"]): p for p in map(lambda x: _parameter(ours, x), oop.get("parameters", []))}
+            gaps.append(
+                f"{key}: operationId {oop.get('operationId')!r} instead of {pop.get('operationId')!r}"
+            )
+        pub_params = {
+            (p["name"], p["in"]): p
+            for p in map(lambda x: _parameter(published, x), pop.get("parameters", []))
+        }
+        our_params = {
+            (p["name"], p["in"]): p for p in map(lambda x: _parameter(ours, x), oop.get("parameters", []))
+        }
         for pk, pp in pub_params.items():
             if pk not in our_params:
                 gaps.append(f"{key}: parameter {pk[1]} {pk[0]} missing")
             else:
-                _compare_schema(pp.get("schema"), our_params[pk].get("schema"), f"{key} parameter {pk[0]}", gaps)
+                _compare_schema(
+                    pp.get("schema"), our_params[pk].get("schema"), f"{key} parameter {pk[0]}", gaps
+                )
         for pk, op_ in our_params.items():
             if op_.get("required") and pk not in pub_params:
                 gaps.append(f"{key}: parameter {pk[1]} {pk[0]} required by us only")
@@ -271,9 +287,17 @@ def test_every_example_validates_against_its_schema(ours: dict[str, Any]) -> Non
 def test_validator_rejects_a_wrong_example(ours: dict[str, Any]) -> None:
     """The example check is real: a request without period or with a bad group code fails."""
     validator = _validator(ours, {"$ref": "#/components/schemas/LefiExternFormansinformationFraga"})
-    assert not list(validator.iter_errors({"personnummer": "194408139089", "period": {"from": "2024-01-01", "tom": "2024-12-31"}}))
+    assert not list(
+        validator.iter_errors(
+            {"personnummer": "194408139089", "period": {"from": "2024-01-01", "tom": "2024-12-31"}}
+        )
+    )
     assert list(validator.iter_errors({"personnummer": "194408139089"}))
-    bad_code = {"personnummer": "194408139089", "period": {"from": "2024-01-01", "tom": "2024-01-01"}, "formansinformation": ["FK:XYZ"]}
+    bad_code = {
+        "personnummer": "194408139089",
+        "period": {"from": "2024-01-01", "tom": "2024-01-01"},
+        "formansinformation": ["FK:XYZ"],
+    }
     assert list(validator.iter_errors(bad_code))
     dup = {**bad_code, "formansinformation": ["FK:SJP", "FK:SJP"]}
     assert list(validator.iter_errors(dup))
@@ -317,7 +341,9 @@ def test_x_lefi_codes_name_real_properties(ours: dict[str, Any]) -> None:
 
 def test_ours_covers_the_published_contract(published: dict[str, Any], ours: dict[str, Any]) -> None:
     gaps = coverage_gaps(published, ours)
-    assert not gaps, f"{len(gaps)} differences that break consumers of the published v9 contract:\n" + "\n".join(gaps)
+    assert not gaps, (
+        f"{len(gaps)} differences that break consumers of the published v9 contract:\n" + "\n".join(gaps)
+    )
     # and the walk really visited everything: same schema names, same operations
     assert set(published["components"]["schemas"]) <= set(ours["components"]["schemas"])
 

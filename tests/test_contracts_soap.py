@@ -525,3 +525,15 @@ def test_fault_detail_element(info: VersionInfo) -> None:
     bad = f'<fel xmlns="{info.namespace}"><kod>PANIK</kod><meddelande>x</meddelande></fel>'
     assert schema.validate(etree.fromstring(ok))
     assert not schema.validate(etree.fromstring(bad))
+
+
+def test_committed_soap_contracts_match_their_generator() -> None:
+    """The XSD/WSDL files are data, but they must stay what tools/gen_soap_contracts.py makes of the one table."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run(
+        [sys.executable, str(root / "tools" / "gen_soap_contracts.py"), "--check"], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -20,7 +20,9 @@ _GREEN, _RED, _YELLOW, _DIM, _RESET = "\033[32m", "\033[31m", "\033[33m", "\033[
 class Progress:
     """Counts results as they are emitted (subscribe `on_result` to the ResultStream)."""
 
-    def __init__(self, *, quiet: bool = False, stream: TextIO | None = None, color: bool | None = None) -> None:
+    def __init__(
+        self, *, quiet: bool = False, stream: TextIO | None = None, color: bool | None = None
+    ) -> None:
         self.quiet = quiet
         self.stream = stream or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
@@ -60,7 +62,9 @@ class Progress:
 
     def _status(self) -> str:
         how_far = f"{self._done}/{self._total}" if self._total else f"{self._done}"
-        failed = self._paint(f"{self._failed} failed", _RED) if self._failed else self._paint("0 failed", _GREEN)
+        failed = (
+            self._paint(f"{self._failed} failed", _RED) if self._failed else self._paint("0 failed", _GREEN)
+        )
         return f"{self._label} {how_far:>9} checks, {failed}"
 
     def _redraw(self) -> None:

@@ -188,6 +188,24 @@ def check_invalid_request_rejected(ex: Exchange) -> list[str]:
     return []
 
 
+def valid_beyond_doubt(request: Mapping[str, Any], version: VersionInfo) -> bool:
+    """A query every reading of the rules accepts (period clearly under two years)."""
+    if invalid_reasons(request, version):
+        return False
+    period = request.get("period") or {}
+    start, end = _date(period.get("from")), _date(period.get("tom"))
+    return start is not None and end is not None and end <= _plus_years(start, 2) - dt.timedelta(days=2)
+
+
+def check_valid_request_not_refused(ex: Exchange) -> list[str]:
+    """A valid query is never refused as bad input (400 / FELAKTIGA_INDATA); unknown actors and users may be."""
+    if not ex.is_query or not valid_beyond_doubt(ex.request, ex.version):
+        return []
+    if ex.fault_code == "FELAKTIGA_INDATA" or (ex.version.transport == "rest" and ex.status == 400):
+        return [f"a valid query was refused as bad input ({ex.fault_code or ex.status})"]
+    return []
+
+
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -361,6 +379,7 @@ CHECKS: dict[str, Check] = {
     "lefi_no_server_error": check_no_server_error,
     "lefi_no_identity_in_error": check_no_identity_in_error,
     "lefi_invalid_request_rejected": check_invalid_request_rejected,
+    "lefi_valid_request_not_refused": check_valid_request_not_refused,
     "lefi_payment_arithmetic": check_payment_arithmetic,
     "lefi_obehorig_no_data": check_obehorig_no_data,
     "lefi_agency_not_ok_no_data": check_agency_not_ok_no_data,

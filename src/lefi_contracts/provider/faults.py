@@ -75,7 +75,9 @@ _SPECS: tuple[FaultSpec, ...] = (
         "förebyggande sjukpenning decided after the cut-off (2024-05-19) is delivered inside sjukpenningarende",
         _inside,
     ),
-    FaultSpec("fsjp-own-set-missing", "forebyggandeSjukpenningsarende (FK:FSJP) is never delivered", _own_set),
+    FaultSpec(
+        "fsjp-own-set-missing", "forebyggandeSjukpenningsarende (FK:FSJP) is never delivered", _own_set
+    ),
     FaultSpec("beloppstyp-missing", "harmonised preliminary payment details lack beloppstyp", _harmonised),
     FaultSpec(
         "harmonised-leaks-into-old-versions",
@@ -98,13 +100,17 @@ _SPECS: tuple[FaultSpec, ...] = (
         _groups("FK:SJP"),
     ),
     FaultSpec("pm-in-fk-model", "Pensionsmyndigheten's payments are put under formansinformation", _pm),
-    FaultSpec("period-over-two-years-accepted", "a period longer than two years is answered, not refused", _all),
+    FaultSpec(
+        "period-over-two-years-accepted", "a period longer than two years is answered, not refused", _all
+    ),
     FaultSpec("no-group-accepted", "a query naming no group and no övrig information is answered", _all),
     FaultSpec("unknown-actor-accepted", "an unknown aktorsId is answered as if entitled to everything", _all),
     FaultSpec("obehorig-delivered", "a group the actor is not entitled to is delivered (no OBEHORIG)", _all),
     FaultSpec("personnummer-in-error", "error messages contain the personnummer of the query", _all),
     FaultSpec("wrong-namespace", "the SOAP answer is in another version's namespace", _second_soap),
-    FaultSpec("required-element-missing", "utlamnare (with tillstand and kod) is omitted from the answer", _all),
+    FaultSpec(
+        "required-element-missing", "utlamnare (with tillstand and kod) is omitted from the answer", _all
+    ),
     FaultSpec("maintenance-ignored", "queries are answered inside a maintenance window", _all),
     FaultSpec("expired-user-accepted", "a user whose behörighet has expired is answered", _all),
     FaultSpec(

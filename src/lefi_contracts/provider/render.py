@@ -32,7 +32,9 @@ def schema_for(v: VersionInfo) -> xmlschema.XMLSchema:
             try:
                 cached = xmlschema.XMLSchema(str(path))
             except (OSError, xmlschema.XMLSchemaException) as exc:
-                raise ContractError(f"the XSD of version {v.number} ({path}) cannot be loaded: {exc}") from None
+                raise ContractError(
+                    f"the XSD of version {v.number} ({path}) cannot be loaded: {exc}"
+                ) from None
             _schemas[key] = cached
         return cached
 
@@ -46,7 +48,9 @@ def felsvar(meddelande: str, now: dt.datetime) -> bytes:
     return to_json({"meddelande": meddelande, "timestamp": now.isoformat(timespec="seconds")})
 
 
-def encode_xml(v: VersionInfo, element: str, data: dict[str, Any], namespace: str | None = None) -> etree._Element:
+def encode_xml(
+    v: VersionInfo, element: str, data: dict[str, Any], namespace: str | None = None
+) -> etree._Element:
     """Encode `data` as the XSD's global `element` (validating: an invalid answer is an internal error).
 
     With `namespace` given (the wrong-namespace fault), the valid tree is re-labelled into that namespace afterwards.

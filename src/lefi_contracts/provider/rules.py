@@ -19,7 +19,7 @@ from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.provider.clock import Clock
 from lefi_contracts.provider.dataset import BEHORIGHET_CHANGE, WIDE_FROM, WIDE_TOM, code_lists
 from lefi_contracts.provider.faults import ActiveFaults
-from lefi_contracts.provider.store import ActorRow, Row, Store
+from lefi_contracts.provider.store import ActorRow, Store
 
 log = logging.getLogger("lefi_contracts.provider")
 
@@ -31,7 +31,14 @@ TILLSTAND_TEXT = {
     "FELANDE": "Utlämnaren svarar med fel",
     "OTILLGANGLIG": "Utlämnaren är inte tillgänglig",
 }
-LISTS = ("formansinformation", "ansprak", "beslut", "preliminaraUtbetalningar", "utbetalningar", "ovrigInformation")
+LISTS = (
+    "formansinformation",
+    "ansprak",
+    "beslut",
+    "preliminaraUtbetalningar",
+    "utbetalningar",
+    "ovrigInformation",
+)
 
 
 class Rejected(Exception):
@@ -80,7 +87,9 @@ def _strip_private(value: Any) -> Any:
 
 
 class Engine:
-    def __init__(self, store: Store, clock: Clock, faults: ActiveFaults, agency_state: dict[str, str]) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, faults: ActiveFaults, agency_state: dict[str, str]
+    ) -> None:
         self.store = store
         self.clock = clock
         self.faults = faults
@@ -100,7 +109,9 @@ class Engine:
 
     def ovrig_codes(self, v: VersionInfo) -> list[str]:
         return [
-            k for k, c in self.ovrig_info.items() if c.get("utlamnare") == "FK" or v.behaviour.pensionsmyndigheten
+            k
+            for k, c in self.ovrig_info.items()
+            if c.get("utlamnare") == "FK" or v.behaviour.pensionsmyndigheten
         ]
 
     def allowed(self, v: VersionInfo, list_name: str) -> list[str]:
@@ -144,7 +155,9 @@ class Engine:
             raise Rejected(403, "ANVANDARE_OBEHORIG", "Användaren saknar behörighet för aktören.")
         granted = dt.date.fromisoformat(found[1])
         years = 3 if granted < BEHORIGHET_CHANGE or self.faults.on("behorighet-three-years", v) else 2
-        if self.clock.today() >= _add_years(granted, years) and not self.faults.on("expired-user-accepted", v):
+        if self.clock.today() >= _add_years(granted, years) and not self.faults.on(
+            "expired-user-accepted", v
+        ):
             raise Rejected(403, "ANVANDARE_OBEHORIG", "Användarens behörighet har upphört att gälla.")
 
     # --- validation -----------------------------------------------------------------------------------------
@@ -162,11 +175,19 @@ class Engine:
         try:
             ident = personnummer.parse(pnr, today=self.clock.today())
         except personnummer.InvalidPersonnummer as exc:
-            if not (str(exc).startswith("check digit") and self.faults.on("invalid-personnummer-accepted", v)):
-                raise bad_request(self._msg(v, "Personnumret är ogiltigt (kontrollsiffra eller datum).", pnr)) from None
-            ident = _with_right_check_digit(pnr, self.clock.today())  # the fault skips Luhn only, not the date
+            if not (
+                str(exc).startswith("check digit") and self.faults.on("invalid-personnummer-accepted", v)
+            ):
+                raise bad_request(
+                    self._msg(v, "Personnumret är ogiltigt (kontrollsiffra eller datum).", pnr)
+                ) from None
+            ident = _with_right_check_digit(
+                pnr, self.clock.today()
+            )  # the fault skips Luhn only, not the date
             if ident is None:
-                raise bad_request(self._msg(v, "Personnumret är ogiltigt (kontrollsiffra eller datum).", pnr)) from None
+                raise bad_request(
+                    self._msg(v, "Personnumret är ogiltigt (kontrollsiffra eller datum).", pnr)
+                ) from None
         twelve = ident.twelve
         fran, tom = self._period(v, q, pnr)
         lists: dict[str, list[str]] = {}
@@ -183,7 +204,12 @@ class Engine:
             lists[name] = list(raw)
         if not any(lists.values()) and not self.faults.on("no-group-accepted", v):
             raise bad_request("Frågan anger ingen förmånsgrupp och ingen typ av övrig information.")
-        if fran == tom and fran.month == 2 and fran.day == 29 and self.faults.on("server-error-on-rare-input", v):
+        if (
+            fran == tom
+            and fran.month == 2
+            and fran.day == 29
+            and self.faults.on("server-error-on-rare-input", v)
+        ):
             raise RuntimeError("skottdag")  # the fault: an unhandled error on a rare but valid input
         return twelve, fran, tom, lists
 
@@ -211,7 +237,10 @@ class Engine:
         self.check_user(v, actor, q.anvandare)
         pnr, fran, tom, lists = self.validate(v, q)
         f, t = fran.isoformat(), tom.isoformat()
-        delivers = {a: self.state(a) == "OK" or self.faults.on("agency-down-delivers-data", v) for a in self.agencies(v)}
+        delivers = {
+            a: self.state(a) == "OK" or self.faults.on("agency-down-delivers-data", v)
+            for a in self.agencies(v)
+        }
         avvikelser: dict[str, list[dict[str, Any]]] = {}
         granted: dict[str, list[str]] = {}
         for name, codes in lists.items():
@@ -252,7 +281,9 @@ class Engine:
             self._pm(v, pnr, f, t, granted, answer)
         return _strip_private(answer)
 
-    def _arenden(self, v: VersionInfo, pnr: str, f: str, t: str, groups: list[str], fi: dict[str, list[Any]]) -> None:
+    def _arenden(
+        self, v: VersionInfo, pnr: str, f: str, t: str, groups: list[str], fi: dict[str, list[Any]]
+    ) -> None:
         fsjp = v.behaviour.forebyggande_sjukpenning
         for row in self.store.items(pnr, "arende", groups, f, t):
             if row.grupp == "FK:FSJP" and self.faults.on("fsjp-own-set-missing", v):
@@ -296,11 +327,19 @@ class Engine:
             fi["sjukpenningarende"] = list(merged.values())
         if "bostadsbidragsarende" in fi and self.faults.on("bostadsbidrag-beloppsperiod-dropped", v):
             fi["bostadsbidragsarende"] = [
-                dict(a, beslut=a["beslut"][:-1]) if len(a.get("beslut", [])) > 1 else a for a in fi["bostadsbidragsarende"]
+                dict(a, beslut=a["beslut"][:-1]) if len(a.get("beslut", [])) > 1 else a
+                for a in fi["bostadsbidragsarende"]
             ]
 
-    def _payments(self, v: VersionInfo, pnr: str, f: str, t: str, granted: dict[str, list[str]],
-                  fi: dict[str, list[Any]]) -> None:  # fmt: skip
+    def _payments(
+        self,
+        v: VersionInfo,
+        pnr: str,
+        f: str,
+        t: str,
+        granted: dict[str, list[str]],
+        fi: dict[str, list[Any]],
+    ) -> None:
         harmonised = v.behaviour.preliminara_utbetalningar == "harmonised"
         fk_prelim = [c for c in granted["preliminaraUtbetalningar"] if c.startswith("FK:")]
         for row in self.store.items(pnr, "prelim", fk_prelim, f, t):
@@ -327,16 +366,24 @@ class Engine:
                 d.pop("beloppstyp", None)
         return out
 
-    def _ovrig(self, v: VersionInfo, pnr: str, f: str, t: str, codes: list[str], fi: dict[str, list[Any]]) -> None:
+    def _ovrig(
+        self, v: VersionInfo, pnr: str, f: str, t: str, codes: list[str], fi: dict[str, list[Any]]
+    ) -> None:
         fk = [c for c in codes if c.startswith("FK:")]
         for row in self.store.items(pnr, "ovrig", fk, f, t):
             payload = row.payload
-            if row.grupp == "FK:STAV" and f.endswith("-01") and self.faults.on("schema-violation-on-rare-branch", v):
+            if (
+                row.grupp == "FK:STAV"
+                and f.endswith("-01")
+                and self.faults.on("schema-violation-on-rare-branch", v)
+            ):
                 payload = copy.deepcopy(payload)
                 payload["typ"]["id"] = "ett"  # the fault: a string where the contract says integer
             fi.setdefault(row.key, []).append(payload)
 
-    def _pm(self, v: VersionInfo, pnr: str, f: str, t: str, granted: dict[str, list[str]], answer: dict[str, Any]) -> None:
+    def _pm(
+        self, v: VersionInfo, pnr: str, f: str, t: str, granted: dict[str, list[str]], answer: dict[str, Any]
+    ) -> None:
         def pm(codes: Iterable[str]) -> list[str]:
             return [c for c in codes if c.startswith("PM:")]
 

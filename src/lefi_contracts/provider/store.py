@@ -72,7 +72,9 @@ class Store:
     def meta(self) -> dict[str, str]:
         return dict(self._conn().execute("SELECT key, value FROM meta").fetchall())
 
-    def items(self, pnr: str, kind: str, groups: list[str], fran: str, tom: str, tag: str | None = None) -> list[Row]:
+    def items(
+        self, pnr: str, kind: str, groups: list[str], fran: str, tom: str, tag: str | None = None
+    ) -> list[Row]:
         """Rows of one person and kind in the requested groups whose period overlaps [fran, tom]."""
         if not groups:
             return []
@@ -89,19 +91,33 @@ class Store:
         return [Row(k, g, key, t, json.loads(p)) for k, g, key, t, p in self._conn().execute(sql, args)]
 
     def actor(self, aktors_id: str) -> ActorRow | None:
-        row = self._conn().execute(
-            "SELECT aktors_id, name, kind, representable, groups, ovrig FROM actor WHERE aktors_id = ?", (aktors_id,)
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                "SELECT aktors_id, name, kind, representable, groups, ovrig FROM actor WHERE aktors_id = ?",
+                (aktors_id,),
+            )
+            .fetchone()
+        )
         if row is None:
             return None
-        return ActorRow(row[0], row[1], row[2], bool(row[3]), frozenset(json.loads(row[4])), frozenset(json.loads(row[5])))
+        return ActorRow(
+            row[0], row[1], row[2], bool(row[3]), frozenset(json.loads(row[4])), frozenset(json.loads(row[5]))
+        )
 
     def user(self, anvandare: str) -> tuple[str, str] | None:
-        row = self._conn().execute("SELECT aktors_id, granted FROM user WHERE anvandare = ?", (anvandare,)).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT aktors_id, granted FROM user WHERE anvandare = ?", (anvandare,))
+            .fetchone()
+        )
         return (row[0], row[1]) if row else None
 
     def personas(self) -> dict[str, dict[str, Any]]:
-        return {name: json.loads(p) for name, p in self._conn().execute("SELECT name, payload FROM persona ORDER BY name")}
+        return {
+            name: json.loads(p)
+            for name, p in self._conn().execute("SELECT name, payload FROM persona ORDER BY name")
+        }
 
     def canonical_digest(self) -> str:
         """A digest of every stored row in a fixed order: equal digests = byte-identical canonical data."""
@@ -109,7 +125,12 @@ class Store:
 
         h = hashlib.sha256()
         conn = self._conn()
-        for table, order in (("item", "id"), ("actor", "aktors_id"), ("user", "anvandare"), ("persona", "name")):
+        for table, order in (
+            ("item", "id"),
+            ("actor", "aktors_id"),
+            ("user", "anvandare"),
+            ("persona", "name"),
+        ):
             for row in conn.execute(f"SELECT * FROM {table} ORDER BY {order}"):
                 h.update(repr(row).encode())
         return h.hexdigest()
@@ -122,7 +143,12 @@ class Store:
 
 
 def _identity(seed: int, persons: int) -> dict[str, str]:
-    return {"seed": str(seed), "dataset_version": DATASET_VERSION, "codes": codes_fingerprint(), "persons": str(persons)}
+    return {
+        "seed": str(seed),
+        "dataset_version": DATASET_VERSION,
+        "codes": codes_fingerprint(),
+        "persons": str(persons),
+    }
 
 
 def _existing_identity(path: Path) -> dict[str, str] | None:
@@ -171,10 +197,17 @@ def write_database(path: Path, ds: Dataset, identity: dict[str, str]) -> None:
             )
             conn.executemany(
                 "INSERT INTO actor VALUES (?,?,?,?,?,?)",
-                [(a.aktors_id, a.name, a.kind, int(a.representable), _dumps(a.groups), _dumps(a.ovrig)) for a in ds.actors],
+                [
+                    (a.aktors_id, a.name, a.kind, int(a.representable), _dumps(a.groups), _dumps(a.ovrig))
+                    for a in ds.actors
+                ],
             )
-            conn.executemany("INSERT INTO user VALUES (?,?,?)", [(u.anvandare, u.aktors_id, u.granted) for u in ds.users])
-            conn.executemany("INSERT INTO persona VALUES (?, ?)", [(k, _dumps(v)) for k, v in ds.personas.items()])
+            conn.executemany(
+                "INSERT INTO user VALUES (?,?,?)", [(u.anvandare, u.aktors_id, u.granted) for u in ds.users]
+            )
+            conn.executemany(
+                "INSERT INTO persona VALUES (?, ?)", [(k, _dumps(v)) for k, v in ds.personas.items()]
+            )
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()

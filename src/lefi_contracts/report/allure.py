@@ -66,7 +66,9 @@ def allure_result(result: CheckResult, index: int, attachments: list[dict[str, s
     details: dict[str, str] = {}
     if result.message:
         details["message"] = result.message
-    trace = "\n\n".join(x for x in (result.details, f"reproducer:\n{result.reproducer}" if result.reproducer else "") if x)
+    trace = "\n\n".join(
+        x for x in (result.details, f"reproducer:\n{result.reproducer}" if result.reproducer else "") if x
+    )
     if trace:
         details["trace"] = trace
     hid = history_id(result)

@@ -114,7 +114,9 @@ def build_html_report(
         options = {"singleFile": True, "reportName": name, "reportLanguage": "en"}
         config.write_text(
             "export default "
-            + json.dumps({"name": name, "output": str(report_dir), "plugins": {"awesome": {"options": options}}})
+            + json.dumps(
+                {"name": name, "output": str(report_dir), "plugins": {"awesome": {"options": options}}}
+            )
             + ";\n",
             encoding="utf-8",
         )
@@ -128,7 +130,9 @@ def build_html_report(
                 env={**os.environ, "ALLURE_NO_ANALYTICS": "true"},
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            return HtmlReport(None, f"allure generate failed ({exc.__class__.__name__})", time.perf_counter() - started)
+            return HtmlReport(
+                None, f"allure generate failed ({exc.__class__.__name__})", time.perf_counter() - started
+            )
     index = report_dir / "index.html"
     if proc.returncode != 0 or not index.is_file():
         last = (proc.stderr.strip().splitlines() or proc.stdout.strip().splitlines() or ["no output"])[-1]

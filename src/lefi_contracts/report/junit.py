@@ -38,7 +38,9 @@ def junit_tree(results: Iterable[CheckResult], *, name: str = "lefi-contracts ga
         }
         for k, v in counts.items():
             totals[k] += v
-        started = dt.datetime.fromtimestamp(min(r.started for r in rows), dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        started = dt.datetime.fromtimestamp(min(r.started for r in rows), dt.UTC).strftime(
+            "%Y-%m-%dT%H:%M:%S"
+        )
         suite = etree.SubElement(
             root,
             "testsuite",
@@ -60,11 +62,15 @@ def junit_tree(results: Iterable[CheckResult], *, name: str = "lefi-contracts ga
                 for k, v in props.items():
                     if v:
                         etree.SubElement(pe, "property", name=k, value=_clean(str(v)))
-            body = "\n\n".join(x for x in (r.details, f"reproducer:\n{r.reproducer}" if r.reproducer else "") if x)
+            body = "\n\n".join(
+                x for x in (r.details, f"reproducer:\n{r.reproducer}" if r.reproducer else "") if x
+            )
             if r.status == "failed":
                 etree.SubElement(case, "failure", message=_clean(r.message or "failed")).text = _clean(body)
             elif r.status == "broken":
-                etree.SubElement(case, "error", message=_clean(r.message or "could not run")).text = _clean(body)
+                etree.SubElement(case, "error", message=_clean(r.message or "could not run")).text = _clean(
+                    body
+                )
             elif r.status == "skipped":
                 etree.SubElement(case, "skipped", message=_clean(r.message or "skipped"))
     for k, v in totals.items():
@@ -76,5 +82,7 @@ def write_junit(results: Iterable[CheckResult], out_dir: Path, *, filename: str 
     """Write junit/<filename>; returns its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / filename
-    etree.ElementTree(junit_tree(results)).write(str(path), encoding="utf-8", xml_declaration=True, pretty_print=True)
+    etree.ElementTree(junit_tree(results)).write(
+        str(path), encoding="utf-8", xml_declaration=True, pretty_print=True
+    )
     return path

@@ -45,7 +45,9 @@ def cell_status(rows: Sequence[CheckResult]) -> str:
     return "n/a"
 
 
-def matrix(results: Sequence[CheckResult], versions: Sequence[str]) -> dict[str, dict[str, list[CheckResult]]]:
+def matrix(
+    results: Sequence[CheckResult], versions: Sequence[str]
+) -> dict[str, dict[str, list[CheckResult]]]:
     """behaviour -> version -> results, behaviours in the order they first appear."""
     out: dict[str, dict[str, list[CheckResult]]] = {}
     for r in results:
@@ -111,7 +113,9 @@ def render_markdown(
             where = f"v{r.version}" if r.version else "all versions"
             href = link(r)
             name = f"[{_md_escape(r.name)}]({href})" if href else _md_escape(r.name)
-            lines.append(f"- **{_md_escape(behaviour_of(r))}** in **{where}** ({r.phase}): {name}: {_short(r.message)}")
+            lines.append(
+                f"- **{_md_escape(behaviour_of(r))}** in **{where}** ({r.phase}): {name}: {_short(r.message)}"
+            )
         lines.append("")
 
     compat = [r for r in results if r.phase == "compat"]
@@ -119,14 +123,20 @@ def render_markdown(
         lines += ["## Compatibility findings", ""]
         for r in compat:
             mark = FAIL if r.failed else (PASS if r.status == "passed" else NONE)
-            lines.append(f"- {mark} v{r.version or '-'} {_md_escape(r.name)}: {_short(r.message or r.status)}")
+            lines.append(
+                f"- {mark} v{r.version or '-'} {_md_escape(r.name)}: {_short(r.message or r.status)}"
+            )
             if r.failed and r.details:
                 lines += ["", "  ```", *("  " + ln for ln in r.details.splitlines()[:40]), "  ```", ""]
         lines.append("")
 
     phases = _phase_counts(results, info.versions)
     if phases:
-        lines += ["## Checks by phase", "", "| phase | " + " | ".join(f"v{v}" for v in info.versions) + " | all |"]
+        lines += [
+            "## Checks by phase",
+            "",
+            "| phase | " + " | ".join(f"v{v}" for v in info.versions) + " | all |",
+        ]
         lines.append("|---|" + "---|" * (len(info.versions) + 1))
         for phase, by_version in phases.items():
             cells = [_count_cell(by_version.get(v)) for v in [*info.versions, "*"]]
@@ -142,11 +152,15 @@ def render_markdown(
     return "\n".join(lines)
 
 
-def _phase_counts(results: Sequence[CheckResult], versions: Sequence[str]) -> dict[str, dict[str, dict[str, int]]]:
+def _phase_counts(
+    results: Sequence[CheckResult], versions: Sequence[str]
+) -> dict[str, dict[str, dict[str, int]]]:
     out: dict[str, dict[str, dict[str, int]]] = {}
     for r in results:
         key = r.version if r.version in versions else "*"
-        cell = out.setdefault(r.phase, {}).setdefault(key, {"passed": 0, "failed": 0, "broken": 0, "skipped": 0})
+        cell = out.setdefault(r.phase, {}).setdefault(
+            key, {"passed": 0, "failed": 0, "broken": 0, "skipped": 0}
+        )
         cell[r.status] += 1
     return out
 
@@ -209,5 +223,7 @@ def write_summary(
     out_dir.mkdir(parents=True, exist_ok=True)
     md, js = out_dir / "summary.md", out_dir / "summary.json"
     md.write_text(render_markdown(results, info, link), encoding="utf-8")
-    js.write_text(json.dumps(summary_json(results, info, link), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    js.write_text(
+        json.dumps(summary_json(results, info, link), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return md, js

@@ -1,0 +1,316 @@
+"""Evidence: Hypothesis-generated instances that one version accepts and the other rejects.
+
+Direction (documented in docs/compat-rules.md): for a request the instance is drawn from the OLD
+schema and must be rejected by the NEW one (an old consumer's request the new provider refuses);
+for a response it is drawn from the NEW schema and must be rejected by the OLD one (what the new
+provider sends that an old strict reader refuses). Acceptance and rejection are decided by real
+validation: xmlschema for XML, jsonschema for JSON. `hypothesis.find` shrinks to a minimal one.
+Compatible message pairs must survive `samples` generated instances the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from decimal import Decimal
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import jsonschema
+from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException, NoSuchExample, Unsatisfiable
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4, DRAFT7, DRAFT202012
+
+from lefi_contracts.personnummer import mask_text
+from lefi_contracts.compat.model import (
+    BOOLEAN,
+    DATE,
+    DATETIME,
+    INTEGER,
+    NUMBER,
+    TIME,
+    ContractModel,
+    Field,
+    Shape,
+)
+
+_MAX_DEPTH = 10
+_SETTINGS = dict(database=None, deadline=None, derandomize=True,
+                 suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink])  # fmt: skip
+
+
+# -- strategies from the normalised model
+
+
+def scalar_strategy(shape: Shape) -> st.SearchStrategy[Any]:
+    if shape.enum is not None:
+        return st.sampled_from(sorted(shape.enum)) if shape.enum else st.nothing()
+    types = shape.types or frozenset({"string"})
+    t = sorted(types)[0]
+    lo = shape.minimum
+    hi = shape.maximum
+    if t == INTEGER:
+        ilo = None if lo is None else int(lo) + (1 if shape.min_exclusive else 0)
+        ihi = None if hi is None else int(hi) - (1 if shape.max_exclusive else 0)
+        return st.integers(min_value=ilo, max_value=ihi)
+    if t == NUMBER:
+        places = shape.fraction_digits if shape.fraction_digits is not None else 2
+        return st.decimals(min_value=lo, max_value=hi, places=places, allow_nan=False, allow_infinity=False)
+    if t == BOOLEAN:
+        return st.booleans()
+    if t == DATE:
+        return st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)).map(dt.date.isoformat)
+    if t == DATETIME:
+        return st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2100, 1, 1)).map(lambda d: d.isoformat())
+    if t == TIME:
+        return st.times().map(lambda x: x.isoformat())
+    if shape.patterns:
+        pat = shape.patterns[0]
+        try:
+            strat = st.from_regex(pat, fullmatch=True)
+        except Exception:  # an XSD-only regex construct: fall back to plain text, validation decides
+            strat = st.text(min_size=1, max_size=8)
+    else:
+        strat = st.text(alphabet="abcXYZ019 ", min_size=shape.min_length or 0,
+                        max_size=min(shape.max_length if shape.max_length is not None else 12, 40))  # fmt: skip
+    mn, mx = shape.min_length, shape.max_length
+    if mn is not None or mx is not None:
+        strat = strat.filter(lambda s: (mn is None or len(s) >= mn) and (mx is None or len(s) <= mx))
+    return strat
+
+
+def value_strategy(f: Field, depth: int, explore: int) -> st.SearchStrategy[Any]:
+    """One occurrence of a field: optional children are explored up to depth `explore`."""
+    shape = f.shape
+    if depth > _MAX_DEPTH:
+        return st.nothing()
+    if shape.kind == "any":
+        return st.just("x")
+    if shape.kind == "array":
+        item = shape.fields["[]"]
+        return st.lists(value_strategy(item, depth + 1, explore), min_size=item.min_occurs,
+                        max_size=min(item.max_occurs or 2, max(item.min_occurs, 2)))  # fmt: skip
+    if not shape.fields:
+        return scalar_strategy(shape)
+    parts: dict[str, st.SearchStrategy[Any]] = {}
+    for name, child in shape.fields.items():
+        lo = child.min_occurs if (child.required or child.is_array) else 0
+        hi_cap = child.max_occurs if child.max_occurs is not None else 2
+        if depth >= explore:
+            hi = lo
+        else:
+            hi = max(lo, min(hi_cap, 2 if (child.is_array or (child.max_occurs or 2) > 1) else 1))
+        if not child.required and not child.is_array and depth >= explore:
+            continue
+        if child.in_choice and depth >= explore:
+            continue
+        elem = value_strategy(child, depth + 1, explore)
+        parts[name] = st.lists(elem, min_size=lo, max_size=hi)
+    if shape.types:  # simple content with attributes
+        parts["#text"] = st.lists(scalar_strategy(shape), min_size=1, max_size=1)
+    return st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v or k in _req(shape)})
+
+
+def _req(shape: Shape) -> set[str]:
+    return {n for n, f in shape.fields.items() if f.required and f.is_array}
+
+
+# -- serialisation and validation
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def to_xml(f: Field, value: Any, ns: str | None) -> ET.Element:
+    tag = f"{{{ns}}}{f.name}" if ns else f.name
+    el = ET.Element(tag)
+    if isinstance(value, dict):
+        for name, vals in value.items():
+            if name == "#text":
+                el.text = _text(vals[0])
+            elif name.startswith("@"):
+                el.set(name[1:], _text(vals[0]))
+        for name, vals in value.items():
+            if name.startswith("@") or name == "#text":
+                continue
+            child = f.shape.fields.get(name)
+            if child is None:
+                continue
+            for v in vals:
+                el.append(to_xml(child, v, ns if child.namespace else None))
+    else:
+        el.text = _text(value)
+    return el
+
+
+def to_json(f: Field, value: Any) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for name, vals in value.items():
+            child = f.shape.fields.get(name)
+            if child is None or name == "#text":
+                continue
+            out[name] = [to_json(child, v) for v in vals] if child.is_array else to_json(child, vals[0])
+        return out
+    if isinstance(value, list):
+        item = f.shape.fields.get("[]")
+        return [to_json(item, v) if item else v for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+class Side:
+    """One version's validator for instances of a subject field (real schema validation)."""
+
+    def __init__(self, model: ContractModel, f: Field | None) -> None:
+        self.model, self.field = model, f
+
+    def render(self, value: Any, ns: str | None) -> tuple[str, Any]:
+        f = self.field
+        assert f is not None
+        if self.model.validator_kind == "xml":
+            el = to_xml(f, value, ns if f.namespace else None)
+            return ET.tostring(el, encoding="unicode"), el
+        doc = to_json(f, value)
+        return json.dumps(doc, ensure_ascii=False, default=str), doc
+
+    def accepts(self, rendered: Any) -> bool:
+        if self.field is None:
+            return False
+        if self.model.validator_kind == "xml":
+            comp = self.field.source
+            try:
+                return bool(comp.is_valid(rendered))
+            except Exception:
+                return False
+        ptr = self.field.shape.source if self.field.is_array else self.field.source
+        return json_validator(self.model, ptr).is_valid(rendered)
+
+
+_VALIDATORS: dict[tuple[int, str], Any] = {}
+
+
+def json_validator(model: ContractModel, ptr: str) -> Any:
+    key = (id(model), ptr)
+    if key not in _VALIDATORS:
+        spec = {"draft4": DRAFT4, "draft7": DRAFT7}.get(model.json_dialect, DRAFT202012)
+        cls = {"draft4": jsonschema.Draft4Validator, "draft7": jsonschema.Draft7Validator}.get(
+            model.json_dialect, jsonschema.Draft202012Validator
+        )
+        uri = "urn:lefi-contracts:compat:doc"
+        registry = Registry().with_resource(uri, Resource.from_contents(model.json_document, default_specification=spec))
+        _VALIDATORS[key] = cls({"$ref": f"{uri}#{ptr}"}, registry=registry, format_checker=cls.FORMAT_CHECKER)
+    return _VALIDATORS[key]
+
+
+def search(gen: Side, other: Side, gen_ns: str | None, other_ns: str | None, examples: int,
+           explore: int = 1) -> tuple[str | None, str]:  # fmt: skip
+    """A minimal instance `gen` accepts and `other` rejects, or None with a reason."""
+    assert gen.field is not None
+
+    def check(value: Any) -> bool:
+        text, obj = gen.render(value, gen_ns)
+        if not gen.accepts(obj):
+            return False
+        if other.field is None:
+            return True
+        _, oobj = other_render(value)
+        return not other.accepts(oobj)
+
+    def other_render(value: Any) -> tuple[str, Any]:
+        if other.model.validator_kind == "xml":
+            probe = Side(other.model, gen.field)
+            return probe.render(value, other_ns)
+        return gen.render(value, gen_ns)
+
+    try:
+        value = find(value_strategy(gen.field, 0, explore), check, settings=settings(max_examples=examples, **_SETTINGS))
+    except (NoSuchExample, Unsatisfiable):
+        return None, "no witness found"
+    except (HypothesisException, RecursionError, ValueError, TypeError) as exc:
+        return None, f"no witness found ({exc.__class__.__name__})"
+    return gen.render(value, gen_ns)[0], ""
+
+
+def attach_witnesses(report: Any, old: ContractModel, new: ContractModel, opts: Any) -> None:
+    """Give every breaking finding (and every pattern change) a witness, or say none was found."""
+    budget = opts.max_witnesses
+    cache: dict[tuple[int, int, str, bool], tuple[str | None, str]] = {}
+    deadline = time.monotonic() + 30
+    for f in report.findings:
+        needs = f.verdict == "breaking" or f.rule == "pattern-changed"
+        if not needs or f.subject is None:
+            if f.verdict == "breaking" and f.subject is None:
+                f.witness_note = "no instance witness: a change of the operation surface, not of a document"
+            continue
+        kind, of, nf, direction = f.subject
+        key = (id(of), id(nf) if nf is not None else 0, direction, f.rule == "namespace-changed")
+        if key not in cache:
+            if budget <= 0 or time.monotonic() > deadline:
+                f.witness_note = "no witness found (budget exhausted)"
+                continue
+            budget -= 1
+            if kind == "operation" or nf is None:
+                gen, other = Side(old, of), Side(new, None)
+                w, why = search(gen, other, old.namespace, new.namespace, 20)
+                cache[key] = (w, why or "")
+            elif direction == "request":
+                ons = old.namespace if f.rule == "namespace-changed" else new.namespace
+                cache[key] = search(Side(old, of), Side(new, nf), old.namespace, ons, opts.witness_examples)
+            else:
+                ons = new.namespace if f.rule == "namespace-changed" else old.namespace
+                cache[key] = search(Side(new, nf), Side(old, of), new.namespace, ons, opts.witness_examples)
+        w, why = cache[key]
+        f.witness = mask_text(w) if w else w  # generated, yet shaped like identity numbers: never shown raw
+        if w is None:
+            f.witness_note = why or "no witness found"
+            if f.rule == "pattern-changed":
+                f.verdict = "potentially breaking"
+        else:
+            acc, rej = ("old", "new") if direction == "request" else ("new", "old")
+            if kind == "operation" or nf is None:
+                f.witness_note = "valid for old; the new contract has no such operation/body"
+            else:
+                f.witness_note = f"valid for {acc}, rejected by {rej} ({'xmlschema' if old.validator_kind == 'xml' else 'jsonschema'})"
+            if f.rule == "pattern-changed":
+                f.verdict = "breaking"
+
+
+def sample_messages(report: Any, old: ContractModel, new: ContractModel, opts: Any) -> None:
+    """Each common message pair must survive `samples` instances in its critical direction."""
+    from lefi_contracts.compat.diff import Finding
+
+    flagged = {(f.operation, f.direction) for f in report.findings if f.verdict != "compatible" and f.counts}
+    for op_id, oop in old.operations.items():
+        nop = new.operations.get(op_id)
+        if nop is None:
+            continue
+        pairs = [("request", k, m.root, nop.request[k].root) for k, m in oop.request.items() if k in nop.request
+                 and k.startswith(("body", "document"))]  # fmt: skip
+        for status, msgs in oop.responses.items():
+            for k, m in msgs.items():
+                if k in nop.responses.get(status, {}) and k.startswith(("body", "document")):
+                    pairs.append(("response", f"{status} {k}", m.root, nop.responses[status][k].root))
+        for direction, key, of, nf in pairs:
+            if direction == "response" and opts.reader == "tolerant":
+                continue  # a tolerant reader ignores what it does not know: rejection is not breakage
+            if (op_id, direction) in flagged:
+                continue
+            gen, other = (Side(old, of), Side(new, nf)) if direction == "request" else (Side(new, nf), Side(old, of))
+            gns, ons = (old.namespace, new.namespace) if direction == "request" else (new.namespace, old.namespace)
+            w, _ = search(gen, other, gns, ons, opts.samples, explore=3)
+            report.samples.append({"operation": op_id, "message": key, "direction": direction,
+                                   "instances": opts.samples, "counterexample": w is not None})  # fmt: skip
+            if w is not None:
+                report.findings.append(Finding(
+                    "sampled-counterexample", "potentially breaking", direction, op_id, key, key,
+                    f"{key}: a generated instance is accepted by one version and rejected by the other",
+                    witness=mask_text(w), witness_note="found by sampling; no catalogue rule explains it",
+                ))  # fmt: skip

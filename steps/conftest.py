@@ -1,0 +1,155 @@
+"""Fixtures of the scenario run (`pytest steps`): one client per version, the scenario's state, target control.
+
+The target, the versions and the catalogue come from lefi_contracts.pytest_plugin (--target, --lefi-version,
+--lefi-fixtures); with no --target the embedded reference provider is started once for the session.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lefi_contracts import behaviour
+from lefi_contracts.contracts import Registry
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("lefi-contracts").addoption(
+        "--lefi-outcomes",
+        default=None,
+        help="write each scenario's outcome (feature: scenario, Examples row, passed/failed/skipped) to this JSON file",
+    )
+
+
+class OutcomeRecorder:
+    """Outcomes keyed by scenario template and Examples row, for tests/test_fault_matrix.py (not by test ids)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.items: dict[str, dict[str, Any]] = {}
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            callspec = getattr(item, "callspec", None)
+            example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+            doc = getattr(getattr(item, "obj", None), "__doc__", None) or item.name
+            self.items[item.nodeid] = {"scenario": doc, "example": dict(example), "outcome": "not run"}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        entry = self.items.get(report.nodeid)
+        if entry is None:
+            return
+        if report.failed:
+            entry["outcome"] = "failed"
+            entry.setdefault("message", str(report.longrepr).strip().splitlines()[-1][:300] if report.longrepr else "")
+        elif report.skipped and entry["outcome"] != "failed":
+            entry["outcome"] = "skipped"
+        elif report.when == "call" and report.passed and entry["outcome"] == "not run":
+            entry["outcome"] = "passed"
+
+    def pytest_sessionfinish(self) -> None:
+        self.path.write_text(json.dumps(list(self.items.values()), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register every Gherkin tag of features/ as a marker (pytest-bdd turns tags into marks); record outcomes."""
+    outcomes = config.getoption("--lefi-outcomes")
+    if outcomes:
+        config.pluginmanager.register(OutcomeRecorder(Path(outcomes)), "lefi-outcomes")
+    base = Path(str(config.rootpath)) / str(config.getini("bdd_features_base_dir") or "features")
+    tags = {t for f in base.glob("**/*.feature") for t in re.findall(r"(?m)^\s*@(\w+)", f.read_text(encoding="utf-8"))}
+    for tag in sorted(tags):
+        config.addinivalue_line("markers", f"{tag}: scenarios tagged @{tag} in features/")
+
+
+@dataclass
+class ScenarioState:
+    """What the Given- and When-steps of one scenario established, for its Then-steps."""
+
+    person: dict[str, Any] = field(default_factory=dict)
+    actor: dict[str, Any] | None = None
+    user: dict[str, Any] | None = None
+    version: str | None = None
+    response: Any = None
+    responses: list[Any] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def state() -> ScenarioState:
+    return ScenarioState()
+
+
+class Clients:
+    """One LefiClient per version for the whole session (building a SOAP client reads the version's XSD)."""
+
+    def __init__(self, target: str, reg: Registry, tls: dict[str, Any]) -> None:
+        self.target, self.reg, self.tls = target, reg, tls
+        self._clients: dict[str, Any] = {}
+
+    def __call__(self, number: str) -> Any:
+        if number not in self._clients:
+            from lefi_contracts.client import LefiClient
+
+            self._clients[number] = LefiClient(self.target, self.reg.get(number), cert=self.tls["cert"], ca=self.tls["ca"])
+        return self._clients[number]
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+
+
+@pytest.fixture(scope="session")
+def clients(lefi_target: str, lefi_registry: Registry, lefi_tls: dict[str, Any]) -> Iterator[Clients]:
+    pool = Clients(lefi_target, lefi_registry, lefi_tls)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="session")
+def target_control(lefi_target: str) -> behaviour.TargetControl:
+    return behaviour.TargetControl(lefi_target)
+
+
+class ControlSession:
+    """Changes a scenario makes to the target's clock or agencies, undone when the scenario ends."""
+
+    def __init__(self, control: behaviour.TargetControl) -> None:
+        self.control = control
+        self.clock_set = False
+        self.agencies: set[str] = set()
+
+    def require(self) -> None:
+        if not self.control.available():
+            pytest.skip("the target has no test-only control endpoints (/_lefi); this scenario needs them")
+
+    def set_clock(self, instant: str) -> None:
+        self.require()
+        self.control.set_clock(instant)
+        self.clock_set = True
+
+    def set_agency_state(self, agency: str, state: str) -> None:
+        self.require()
+        self.control.set_agency_state(agency, state)
+        self.agencies.add(agency)
+
+    def undo(self) -> None:
+        if self.clock_set:
+            self.control.set_clock(None)
+        for agency in self.agencies:
+            self.control.set_agency_state(agency, None)
+
+
+@pytest.fixture
+def control(target_control: behaviour.TargetControl, request: pytest.FixtureRequest) -> Iterator[ControlSession]:
+    session = ControlSession(target_control)
+    if request.node.get_closest_marker("test_control"):
+        session.require()
+    yield session
+    session.undo()
