@@ -13,6 +13,7 @@ Feature: Klassificering av preliminära utbetalningar
     And a preliminary payment has formansfamilj <forman> with utbetalningsdetalj forman <delforman>
     And every utbetalningsdetalj of the preliminary payments carries a beloppstyp of version <version>
 
+    # Etableringsjobb (ETAB/EJOB) is asked for with FK:EJO, a group only version 9 serves (contracts/codes/formansgrupper.yaml).
     Examples:
       | version | forman | delforman |
       | 8       | BOB    | BOB       |
@@ -22,7 +23,6 @@ Feature: Klassificering av preliminära utbetalningar
       | 8       | DAG    | FP        |
       | 8       | DAG    | SJP       |
       | 8       | DAG    | TFP       |
-      | 8       | ETAB   | EJOB      |
       | 9       | BOB    | BOB       |
       | 9       | DAG    | AKS       |
       | 9       | DAG    | AMP       |
@@ -39,6 +39,7 @@ Feature: Klassificering av preliminära utbetalningar
     And a preliminary payment has formansfamilj <formansfamilj> with utbetalningsdetalj forman <old_forman>
     And no utbetalningsdetalj of the preliminary payments carries a beloppstyp
 
+    # Etableringsjobb (FK:EJO) cannot be asked for before version 9.
     Examples:
       | version | forman | delforman | formansfamilj | old_forman |
       | 5       | BOB    | BOB       | BOB           | BOB        |
@@ -48,7 +49,6 @@ Feature: Klassificering av preliminära utbetalningar
       | 5       | DAG    | FP        | FP            | FP         |
       | 5       | DAG    | SJP       | DAG           | SJP        |
       | 5       | DAG    | TFP       | TFP           | TFP        |
-      | 5       | ETAB   | EJOB      | ETAB          | EJOB       |
       | 6       | BOB    | BOB       | BOB           | BOB        |
       | 6       | DAG    | AKS       | AKS           | AKS        |
       | 6       | DAG    | AMP       | PROG          | AMP        |
@@ -56,7 +56,6 @@ Feature: Klassificering av preliminära utbetalningar
       | 6       | DAG    | FP        | FP            | FP         |
       | 6       | DAG    | SJP       | DAG           | SJP        |
       | 6       | DAG    | TFP       | TFP           | TFP        |
-      | 6       | ETAB   | EJOB      | ETAB          | EJOB       |
       | 7       | BOB    | BOB       | BOB           | BOB        |
       | 7       | DAG    | AKS       | AKS           | AKS        |
       | 7       | DAG    | AMP       | PROG          | AMP        |
@@ -64,4 +63,3 @@ Feature: Klassificering av preliminära utbetalningar
       | 7       | DAG    | FP        | FP            | FP         |
       | 7       | DAG    | SJP       | DAG           | SJP        |
       | 7       | DAG    | TFP       | TFP           | TFP        |
-      | 7       | ETAB   | EJOB      | ETAB          | EJOB       |

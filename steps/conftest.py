@@ -47,14 +47,18 @@ class OutcomeRecorder:
             return
         if report.failed:
             entry["outcome"] = "failed"
-            entry.setdefault("message", str(report.longrepr).strip().splitlines()[-1][:300] if report.longrepr else "")
+            entry.setdefault(
+                "message", str(report.longrepr).strip().splitlines()[-1][:300] if report.longrepr else ""
+            )
         elif report.skipped and entry["outcome"] != "failed":
             entry["outcome"] = "skipped"
         elif report.when == "call" and report.passed and entry["outcome"] == "not run":
             entry["outcome"] = "passed"
 
     def pytest_sessionfinish(self) -> None:
-        self.path.write_text(json.dumps(list(self.items.values()), ensure_ascii=False, indent=1), encoding="utf-8")
+        self.path.write_text(
+            json.dumps(list(self.items.values()), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -63,7 +67,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if outcomes:
         config.pluginmanager.register(OutcomeRecorder(Path(outcomes)), "lefi-outcomes")
     base = Path(str(config.rootpath)) / str(config.getini("bdd_features_base_dir") or "features")
-    tags = {t for f in base.glob("**/*.feature") for t in re.findall(r"(?m)^\s*@(\w+)", f.read_text(encoding="utf-8"))}
+    tags = {
+        t
+        for f in base.glob("**/*.feature")
+        for t in re.findall(r"(?m)^\s*@(\w+)", f.read_text(encoding="utf-8"))
+    }
     for tag in sorted(tags):
         config.addinivalue_line("markers", f"{tag}: scenarios tagged @{tag} in features/")
 
@@ -97,7 +105,9 @@ class Clients:
         if number not in self._clients:
             from lefi_contracts.client import LefiClient
 
-            self._clients[number] = LefiClient(self.target, self.reg.get(number), cert=self.tls["cert"], ca=self.tls["ca"])
+            self._clients[number] = LefiClient(
+                self.target, self.reg.get(number), cert=self.tls["cert"], ca=self.tls["ca"]
+            )
         return self._clients[number]
 
     def close(self) -> None:
@@ -147,7 +157,9 @@ class ControlSession:
 
 
 @pytest.fixture
-def control(target_control: behaviour.TargetControl, request: pytest.FixtureRequest) -> Iterator[ControlSession]:
+def control(
+    target_control: behaviour.TargetControl, request: pytest.FixtureRequest
+) -> Iterator[ControlSession]:
     session = ControlSession(target_control)
     if request.node.get_closest_marker("test_control"):
         session.require()

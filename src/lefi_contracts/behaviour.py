@@ -130,7 +130,9 @@ def person_period(person: dict[str, Any]) -> tuple[dt.date, dt.date]:
     try:
         return dt.date.fromisoformat(str(period["from"])), dt.date.fromisoformat(str(period["tom"]))
     except (KeyError, ValueError):
-        raise UsageError("a catalogue person needs a period {from, tom} (ISO dates) to be asked about") from None
+        raise UsageError(
+            "a catalogue person needs a period {from, tom} (ISO dates) to be asked about"
+        ) from None
 
 
 @dataclass
@@ -161,7 +163,9 @@ def parse_request(text: str, person: dict[str, Any] | None = None) -> RequestSpe
     for part in re.split(r"\s+and\s+", text):
         words = part.split()
         if not words or words[0] not in REQUEST_KINDS or len(words) < 2:
-            raise UsageError(f"cannot read the request {part!r} (expected e.g. 'formansinformation FK:SJP FK:FSJP')")
+            raise UsageError(
+                f"cannot read the request {part!r} (expected e.g. 'formansinformation FK:SJP FK:FSJP')"
+            )
         spec.groups.setdefault(REQUEST_KINDS[words[0]], []).extend(words[1:])
     return spec
 
@@ -261,7 +265,9 @@ def forebyggande_inside_sjukpenning(
     return found
 
 
-def forebyggande_own_set(data: dict[str, Any] | None, *, after: dt.date | None = None) -> list[dict[str, Any]]:
+def forebyggande_own_set(
+    data: dict[str, Any] | None, *, after: dt.date | None = None
+) -> list[dict[str, Any]]:
     """Beslut of the own set forebyggandeSjukpenningsarende (optionally only those fattade after)."""
     found = list(_beslut(fk_items(data, "forebyggandeSjukpenningsarende")))
     if after is not None:
@@ -285,7 +291,11 @@ def has_classification(uppgifter: Iterable[dict[str, Any]], formansfamilj: str, 
 def classifications(uppgifter: Iterable[dict[str, Any]]) -> list[tuple[str | None, str | None]]:
     """(formansfamilj, detail forman) pairs seen, for a readable failure message."""
     return sorted(
-        {(_code_id(u.get("formansfamilj")), _code_id(d.get("forman"))) for u in uppgifter for d in details([u])},
+        {
+            (_code_id(u.get("formansfamilj")), _code_id(d.get("forman")))
+            for u in uppgifter
+            for d in details([u])
+        },
         key=str,
     )
 
@@ -358,7 +368,9 @@ def _covers(period: tuple[str, str], day: str) -> bool:
     return bool(fran) and fran[:10] <= day <= (till[:10] or fran[:10])
 
 
-def karens_payments(data: dict[str, Any] | None, karensdag: str, beloppstyp: str | None) -> list[dict[str, Any]]:
+def karens_payments(
+    data: dict[str, Any] | None, karensdag: str, beloppstyp: str | None
+) -> list[dict[str, Any]]:
     """Effected sjukpenning payments (utbetalningsuppgift) with a detail for the karens day, of sjukpenning's
     own beloppstyp when the catalogue names it."""
     found = []
@@ -417,7 +429,9 @@ def pm_structure_problems(data: dict[str, Any] | None) -> list[str]:
         elif not all(marker in i for i in items):
             problems.append(f"{key} not in Pensionsmyndigheten's structure (no {marker})")
     for pay in data.get("utbetalningar") or []:
-        if isinstance(pay, dict) and not all(isinstance(pay.get(k), int) for k in ("bruttobelopp", "nettobelopp")):
+        if isinstance(pay, dict) and not all(
+            isinstance(pay.get(k), int) for k in ("bruttobelopp", "nettobelopp")
+        ):
             problems.append("PM utbetalningar amounts are not whole SEK (integers)")
             break
     return problems
@@ -427,7 +441,11 @@ def delivered_data(data: dict[str, Any] | None) -> list[str]:
     """The keys that carry data in an answer (FK keys with items, PM lists with items)."""
     data = data or {}
     keys = [f"formansinformation/{k}" for k, v in fk_data(data).items() if v]
-    keys += [k for k in ("ansprak", "beslut", "preliminaraUtbetalningar", "utbetalningar", "ovrigInformation") if data.get(k)]
+    keys += [
+        k
+        for k in ("ansprak", "beslut", "preliminaraUtbetalningar", "utbetalningar", "ovrigInformation")
+        if data.get(k)
+    ]
     return keys
 
 
@@ -457,7 +475,7 @@ def avvikelser_of_agency(data: dict[str, Any] | None, agency: str) -> list[dict[
 def agency_state(data: dict[str, Any] | None, agency: str) -> str | None:
     """tillstand.kod of the utlämnare `agency` (FK, PM) in an answer, None when the answer does not name it."""
     for entry in (data or {}).get("utlamnare") or []:
-        if isinstance(entry, dict) and _code_id((entry.get("utlamnare") or {})) == agency:
+        if isinstance(entry, dict) and _code_id(entry.get("utlamnare") or {}) == agency:
             return _code_id(entry.get("tillstand"))
     return None
 
@@ -528,7 +546,9 @@ def refusal_text(response: Any) -> str:
 # ------------------------------------------------------------------------------------------------ versions
 
 
-def unserved_version_problems(base_url: str, number: str, reg: Registry | None = None, timeout: float = 10.0) -> list[str]:
+def unserved_version_problems(
+    base_url: str, number: str, reg: Registry | None = None, timeout: float = 10.0
+) -> list[str]:
     """Ask the registry and the target for a version that is not served; what is not a clear refusal.
 
     The registry must refuse it with a one-line UsageError; at the target, every transport's path for that
@@ -551,9 +571,15 @@ def unserved_version_problems(base_url: str, number: str, reg: Registry | None =
         if v.transport in seen or path == v.base_path:
             continue
         seen.add(v.transport)
-        url = base_url.rstrip("/") + path + ("/soap" if v.transport == "soap" else "/aktorer/x/formansinformation/fraga")
+        url = (
+            base_url.rstrip("/")
+            + path
+            + ("/soap" if v.transport == "soap" else "/aktorer/x/formansinformation/fraga")
+        )
         try:
-            resp = httpx.post(url, content=b"{}", headers={"Content-Type": "application/json"}, timeout=timeout)
+            resp = httpx.post(
+                url, content=b"{}", headers={"Content-Type": "application/json"}, timeout=timeout
+            )
         except httpx.HTTPError as exc:
             problems.append(f"{path}: no answer ({exc.__class__.__name__})")
             continue

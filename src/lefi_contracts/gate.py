@@ -16,6 +16,7 @@ import datetime as dt
 import email.utils
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from typing import Any, TextIO
 import httpx
 
 from lefi_contracts.contracts import Registry, VersionInfo, registry
-from lefi_contracts.errors import LefiContractsError, TargetUnavailable, UsageError
+from lefi_contracts.errors import ContractError, LefiContractsError, TargetUnavailable, UsageError
 from lefi_contracts.progress import Progress
 from lefi_contracts.results import Attachment, CheckResult, ResultStream
 
@@ -326,30 +327,86 @@ def _run_phase(run: _Run, phase: str, fn: Callable[[_Run], None]) -> None:
 
 
 def _phase_compat(run: _Run) -> None:
+    """Per version: the contract the target serves against the contract of record (contracts/), the baseline's
+    served contract against the candidate's (with --baseline), and, for information, the differences from every
+    earlier active version (those are the release notes' intended changes: they never fail the gate)."""
     try:
-        from lefi_contracts import compat
+        from lefi_contracts.compat import diff_versions
     except ImportError as exc:
         raise PartMissing(f"the compatibility engine is not installed ({exc.name})") from None
-    diff_versions = getattr(compat, "diff_versions", None)
-    if diff_versions is None:
-        raise PartMissing("lefi_contracts.compat has no diff_versions yet")
-    served = [v for v in run.reg.served()]
-    for v in run.versions:
-        earlier = [e for e in served if _version_key(e) < _version_key(v)]
-        if not earlier:
-            continue
-        previous = earlier[-1]
-        run.progress.start_phase("compat", v.number, len(earlier))
-        for old in reversed(earlier):
-            started = time.time()
-            t0 = time.perf_counter()
+    served = list(run.reg.served())
+    with tempfile.TemporaryDirectory(prefix="lefi-gate-contracts-") as tmp, _http(run) as http:
+        for v in run.versions:
+            earlier = [e for e in served if _version_key(e) < _version_key(v)]
+            run.progress.start_phase("compat", v.number, len(earlier) + 1 + bool(run.opts.baseline))
+            record = _record_contract(v)
             try:
-                report = diff_versions(old.number, v.number)
+                candidate = _fetch_contract(http, run.target, v, Path(tmp) / f"candidate-v{v.number}")
             except LefiContractsError as exc:
                 run.broken("compat", v.number, exc)
-                continue
-            run.stream.emit(_compat_result(report, old, v, previous, started, time.perf_counter() - t0))
-        run.progress.end_phase()
+                candidate = None
+            if candidate is not None:
+                _emit_diff(
+                    run, v, "contract of record -> served by the target", diff_versions, record, candidate
+                )
+            if run.opts.baseline and candidate is not None:
+                try:
+                    base = _fetch_contract(http, run.opts.baseline, v, Path(tmp) / f"baseline-v{v.number}")
+                except LefiContractsError as exc:
+                    run.broken("compat", v.number, exc)
+                else:
+                    _emit_diff(run, v, "baseline -> candidate (served)", diff_versions, base, candidate)
+            for old in reversed(earlier):
+                mapping = run.reg.root / "mappings" / f"v{old.number}-v{v.number}.yaml"
+                if old.transport != v.transport and not mapping.is_file():
+                    continue  # XML vs JSON needs a declared mapping; without one there is nothing to compare
+                _emit_diff(
+                    run, v, f"v{old.number} -> v{v.number}", diff_versions, old.number, v.number, info=True
+                )
+            run.progress.end_phase()
+
+
+@contextlib.contextmanager
+def _http(run: _Run) -> Iterator[httpx.Client]:
+    verify: Any = run.tls.get("ca") or True
+    with httpx.Client(timeout=30.0, verify=verify, cert=run.tls.get("cert")) as client:
+        yield client
+
+
+def _record_contract(v: VersionInfo) -> str:
+    return str(v.contract_file("wsdl" if v.transport == "soap" else "openapi"))
+
+
+def _fetch_contract(http: httpx.Client, target: str, v: VersionInfo, into: Path) -> str:
+    """Download the contract documents a target serves for a version (WSDL + the XSD it imports, or OpenAPI)."""
+    into.mkdir(parents=True, exist_ok=True)
+    kinds = ("wsdl", "xsd") if v.transport == "soap" else ("openapi",)
+    paths = []
+    for kind in kinds:
+        name = v.contract_file(kind).name
+        url = f"{target.rstrip('/')}{v.base_path}/{name}"
+        try:
+            resp = http.get(url)
+        except httpx.HTTPError as exc:
+            raise TargetUnavailable(f"cannot fetch {url} ({exc.__class__.__name__})") from None
+        if resp.status_code != 200:
+            raise ContractError(f"the target does not serve {url} (HTTP {resp.status_code})")
+        if len(resp.content) > 20_000_000:
+            raise ContractError(f"{url} is larger than 20 MB")
+        (into / name).write_bytes(resp.content)
+        paths.append(into / name)
+    return str(paths[0])
+
+
+def _emit_diff(run: _Run, v: VersionInfo, name: str, diff: Callable[..., Any], old: str, new: str, *,
+               info: bool = False) -> None:  # fmt: skip
+    started, t0 = time.time(), time.perf_counter()
+    try:
+        report = diff(old, new)
+    except LefiContractsError as exc:
+        run.broken("compat", v.number, exc)
+        return
+    run.stream.emit(_compat_result(report, v, name, info, started, time.perf_counter() - t0))
 
 
 def _version_key(v: VersionInfo) -> tuple[int, str]:
@@ -358,48 +415,32 @@ def _version_key(v: VersionInfo) -> tuple[int, str]:
 
 
 def _compat_result(
-    report: Any, old: VersionInfo, new: VersionInfo, previous: VersionInfo, started: float, seconds: float
+    report: Any, v: VersionInfo, name: str, info: bool, started: float, seconds: float
 ) -> CheckResult:
-    """One result per pair of versions; only the previous release must be compatible (the others are information)."""
+    """Breaking findings fail the check unless it is for information (differences between versions)."""
     findings = list(getattr(report, "findings", []) or [])
-    breaking = [
-        f
-        for f in findings
-        if str(getattr(f, "verdict", "")).endswith("breaking")
-        and "potential" not in str(getattr(f, "verdict", ""))
-    ]
-    rendered = ""
-    for attr in ("render_text", "to_text", "render"):
-        fn = getattr(report, attr, None)
-        if callable(fn):
-            with contextlib.suppress(Exception):
-                rendered = str(fn())
-                break
-    if not rendered:
+    counts = {k: report.count(k) for k in ("breaking", "potentially breaking", "compatible")}
+    try:
+        from lefi_contracts.compat.report import render
+
+        rendered = render([report], "text")
+    except Exception:  # rendering is a nicety; the counts carry the verdict
         rendered = "\n".join(str(f) for f in findings)
-    waived = _declared_changes(report)
-    must_hold = old.number == previous.number
-    unexplained = [f for f in breaking if f not in waived]
-    status = "failed" if must_hold and unexplained else "passed"
-    relation = "previous release" if must_hold else "earlier active version (information)"
-    message = f"{len(breaking)} breaking, {len(findings) - len(breaking)} other finding(s) vs v{old.number} ({relation})"
+    broken = report.meets("breaking") and not info
+    message = ", ".join(f"{n} {k}" for k, n in counts.items()) + (" (information)" if info else "")
     return CheckResult(
         phase="compat",
-        name=f"v{old.number} -> v{new.number}",
-        status=status,  # type: ignore[arg-type]
-        version=new.number,
-        behaviour="contract compatibility",
+        name=name,
+        status="failed" if broken else "passed",
+        version=v.number,
+        behaviour="contract compatibility" if not info else "differences from earlier versions",
         message=message,
-        details=rendered[:20000],
+        details=rendered[:20000] if broken else "",
         duration=seconds,
         started=started,
-        parameters={"from": old.number, "relation": relation},
-        attachments=[Attachment("findings", rendered[:200000])] if rendered else [],
+        parameters={"check": name},
+        attachments=[Attachment("findings", rendered[:200000])] if findings else [],
     )
-
-
-def _declared_changes(report: Any) -> list[Any]:
-    return list(getattr(report, "waived", []) or [])
 
 
 def _phase_scenarios(run: _Run) -> None:
@@ -407,13 +448,11 @@ def _phase_scenarios(run: _Run) -> None:
     if not steps.is_dir() or not any(steps.glob("*.py")):
         raise PartMissing("no step definitions under steps/ yet")
     out = run.reports / "scenarios.ndjson"
-    junit = run.reports / "junit" / "scenarios.xml"
-    junit.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
         sys.executable, "-m", "pytest", "steps", "-q", "--no-header", "-p", "no:cacheprovider",
         "-o", "addopts=", "-p", "no:allure_pytest", "-p", "lefi_contracts.report.bdd_plugin",
         f"--lefi-results={out}", f"--alluredir={run.allure_dir}", f"--target={run.target}",
-        f"--junitxml={junit}", "--lefi-version=" + ",".join(v.number for v in run.versions),
+"--lefi-version=" + ",".join(v.number for v in run.versions),
     ]  # fmt: skip
     if run.opts.fixtures:
         cmd.append(f"--lefi-fixtures={run.opts.fixtures}")
@@ -508,7 +547,11 @@ def _query_set(run: _Run) -> list[tuple[str, dict[str, Any]]]:
     persons = cat.get("persons") or {
         k: v for k, v in cat.items() if isinstance(v, dict) and "personnummer" in v
     }
-    actors = cat.get("actors") or {}
+    actors = cat.get("actors") or {
+        k: v
+        for k, v in cat.items()
+        if isinstance(v, dict) and v.get("groups") and v.get("representable", True)
+    }
     actor = _full_actor(actors)
     out = []
     for name, p in persons.items():
@@ -535,7 +578,7 @@ def _full_actor(actors: dict[str, Any]) -> str | None:
         if not isinstance(a, dict):
             continue
         groups = a.get("groups") or a.get("formansgrupper") or []
-        if a.get("aktorsId") and len(groups) > best_n:
+        if a.get("aktorsId") and "personnummer" not in a and "anvandare" not in a and len(groups) > best_n:
             best, best_n = a["aktorsId"], len(groups)
     return best
 
@@ -553,11 +596,15 @@ def _phase_fuzz(run: _Run) -> None:
     run_fuzz = getattr(fuzz, "run_fuzz", None)
     if run_fuzz is None:
         raise PartMissing("lefi_contracts.fuzz has no run_fuzz yet")
+    seed = run.opts.seed if run.opts.seed is not None else random.SystemRandom().randrange(1, 2**31)
+    run.note(f"fuzzing seed {seed} (rerun exactly with --seed {seed})")
+    catalogue = _catalogue(run) or None
     for v in run.versions:
         run.progress.start_phase("fuzz", v.number)
-        result = run_fuzz(
-            run.target, [v.number], examples=run.opts.examples, seed=run.opts.seed, reports_dir=run.reports
-        )
+        # reports_dir=None: the gate writes every report from its one stream (no second copy of fuzz results).
+        result = run_fuzz(run.target, [v.number], examples=run.opts.examples, seed=seed, catalogue=catalogue)
+        for text in getattr(result, "notes", []):
+            run.note(f"fuzz v{v.number}: {text}")
         for r in _fuzz_results(result, v):
             run.stream.emit(r)
         run.progress.end_phase()
@@ -742,9 +789,13 @@ def _write_reports(
         write_junit,
         write_summary,
     )
+    from lefi_contracts.report.masking import mask_files
 
     t_reports = time.perf_counter()
     allure_dir = reports / "allure-results"
+    mask_files(
+        allure_dir
+    )  # the BDD run's own Allure files (allure-pytest-bdd writes step arguments verbatim)
     # Scenario results already have their Allure files (allure-pytest-bdd, with Gherkin steps): do not write twice.
     ours = [r for r in results if r.phase != "scenarios"]
     uuids = write_allure_results(ours, allure_dir)

@@ -30,7 +30,14 @@ QUERY_LISTS = {
     "utbetalningar": "utbetalningar",
     "ovrig_information": "ovrigInformation",
 }
-AVVIKELSE_SECTIONS = ("formansinformation", "ansprak", "beslut", "preliminaraUtbetalningar", "utbetalningar", "ovrigInformation")
+AVVIKELSE_SECTIONS = (
+    "formansinformation",
+    "ansprak",
+    "beslut",
+    "preliminaraUtbetalningar",
+    "utbetalningar",
+    "ovrigInformation",
+)
 
 
 def _iso(value: dt.date | str) -> str:
@@ -158,7 +165,12 @@ class LefiResponse:
         req = self.request
         lines = [f"{req.method} {req.url}"]
         lines += [f"{k}: {v}" for k, v in req.headers.items()]
-        lines += ["", _text(req.body), "", f"HTTP {self.http_status} ({self.elapsed * 1000:.1f} ms) version {self.version}"]
+        lines += [
+            "",
+            _text(req.body),
+            "",
+            f"HTTP {self.http_status} ({self.elapsed * 1000:.1f} ms) version {self.version}",
+        ]
         lines += [f"{k}: {v}" for k, v in (self.headers.items() if self.headers is not None else [])]
         lines += ["", _text(self.raw)]
         text = "\n".join(lines)
@@ -177,11 +189,15 @@ class VersionProtocol(abc.ABC):
         self.info = info
 
     @abc.abstractmethod
-    def query_request(self, base_url: str, q: Query, aktors_id: str) -> tuple[str, str, dict[str, str], bytes]:
+    def query_request(
+        self, base_url: str, q: Query, aktors_id: str
+    ) -> tuple[str, str, dict[str, str], bytes]:
         """(method, url, headers, body) of a hämtningsfråga."""
 
     @abc.abstractmethod
-    def types_request(self, base_url: str, aktors_id: str, anvandare: str | None) -> tuple[str, str, dict[str, str], bytes]:
+    def types_request(
+        self, base_url: str, aktors_id: str, anvandare: str | None
+    ) -> tuple[str, str, dict[str, str], bytes]:
         """(method, url, headers, body) of a tillgängliga informationstyper call."""
 
     @abc.abstractmethod

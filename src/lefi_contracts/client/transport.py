@@ -87,17 +87,30 @@ class _TrackingBackend(httpcore.NetworkBackend):
         self._inner = inner
         self._registry = registry
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None, socket_options: Any = None) -> httpcore.NetworkStream:
-        return _TrackedStream(self._inner.connect_tcp(host, port, timeout, local_address, socket_options), self._registry)
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        return _TrackedStream(
+            self._inner.connect_tcp(host, port, timeout, local_address, socket_options), self._registry
+        )
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> httpcore.NetworkStream:
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
         return _TrackedStream(self._inner.connect_unix_socket(path, timeout, socket_options), self._registry)
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
 
 
-def ssl_context(*, ca: str | None = None, cert: tuple[str, str] | None = None, verify: bool = True) -> ssl.SSLContext:
+def ssl_context(
+    *, ca: str | None = None, cert: tuple[str, str] | None = None, verify: bool = True
+) -> ssl.SSLContext:
     """TLS settings: our CA bundle (or the system's), an optional client certificate for mutual TLS."""
     try:
         ctx = ssl.create_default_context(cafile=ca) if ca else ssl.create_default_context()
@@ -110,7 +123,9 @@ def ssl_context(*, ca: str | None = None, cert: tuple[str, str] | None = None, v
         try:
             ctx.load_cert_chain(cert[0], cert[1])
         except (OSError, ssl.SSLError) as exc:
-            raise UsageError(f"cannot read client certificate {cert[0]} / key {cert[1]}: {exc.__class__.__name__}") from None
+            raise UsageError(
+                f"cannot read client certificate {cert[0]} / key {cert[1]}: {exc.__class__.__name__}"
+            ) from None
     return ctx
 
 
@@ -137,7 +152,9 @@ class Transport:
         self.max_response_bytes = max_response_bytes
         self.max_redirects = max_redirects
         self._streams: weakref.WeakSet[_TrackedStream] = weakref.WeakSet()
-        http = httpx.HTTPTransport(verify=ssl_context(ca=ca, cert=cert, verify=verify), retries=0, trust_env=False)
+        http = httpx.HTTPTransport(
+            verify=ssl_context(ca=ca, cert=cert, verify=verify), retries=0, trust_env=False
+        )
         pool = getattr(http, "_pool", None)
         if pool is not None and hasattr(pool, "_network_backend"):
             pool._network_backend = _TrackingBackend(pool._network_backend, self._streams)
@@ -150,7 +167,9 @@ class Transport:
         for stream in list(self._streams):
             stream.kill()
 
-    def send(self, method: str, url: str, *, headers: dict[str, str] | None = None, body: bytes = b"") -> RawResponse:
+    def send(
+        self, method: str, url: str, *, headers: dict[str, str] | None = None, body: bytes = b""
+    ) -> RawResponse:
         """Send and read the whole answer within the deadline and the size cap, or raise a one-line error."""
         record = RequestRecord(method, url, dict(headers or {}), body)
         start = time.monotonic()
@@ -169,10 +188,14 @@ class Transport:
         finally:
             watchdog.cancel()
 
-    def _send(self, record: RequestRecord, start: float, deadline: float, expired: threading.Event) -> RawResponse:
+    def _send(
+        self, record: RequestRecord, start: float, deadline: float, expired: threading.Event
+    ) -> RawResponse:
         method, url = record.method, record.url
         try:
-            request = self._client.build_request(method, url, headers=record.headers, content=record.body or None)
+            request = self._client.build_request(
+                method, url, headers=record.headers, content=record.body or None
+            )
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError, TypeError) as exc:
             raise UsageError(f"invalid target URL {url!r}: {exc}") from None
         redirects = 0
@@ -180,18 +203,24 @@ class Transport:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise ResponseRejected(f"no complete answer from {url} within {self.timeout:g} s")
-            request.extensions["timeout"] = httpx.Timeout(remaining, connect=min(self.connect_timeout, remaining)).as_dict()
+            request.extensions["timeout"] = httpx.Timeout(
+                remaining, connect=min(self.connect_timeout, remaining)
+            ).as_dict()
             try:
                 response = self._client.send(request, stream=True)
             except httpx.ConnectTimeout:
-                raise TargetUnavailable(f"cannot reach {request.url}: no connection within {self.connect_timeout:g} s") from None
+                raise TargetUnavailable(
+                    f"cannot reach {request.url}: no connection within {self.connect_timeout:g} s"
+                ) from None
             except httpx.ConnectError as exc:
                 raise TargetUnavailable(f"cannot reach {request.url}: {_reason(exc)}") from None
             except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout):
                 raise ResponseRejected(f"no answer from {request.url} within {self.timeout:g} s") from None
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 if expired.is_set():
-                    raise ResponseRejected(f"no complete answer from {request.url} within {self.timeout:g} s") from None
+                    raise ResponseRejected(
+                        f"no complete answer from {request.url} within {self.timeout:g} s"
+                    ) from None
                 raise ResponseRejected(f"broken HTTP answer from {request.url}: {_reason(exc)}") from None
             try:
                 if response.is_redirect and response.next_request is not None:
@@ -218,14 +247,18 @@ class Transport:
         cap = self.max_response_bytes
         declared = response.headers.get("content-length")
         if declared and declared.strip().isdigit() and int(declared) > cap:
-            raise ResponseRejected(f"response body of {int(declared)} bytes is larger than the cap of {cap} bytes")
+            raise ResponseRejected(
+                f"response body of {int(declared)} bytes is larger than the cap of {cap} bytes"
+            )
         chunks: list[bytes] = []
         size = 0
         try:
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > cap:
-                    raise ResponseRejected(f"response body larger than the cap of {cap} bytes (stopped reading)")
+                    raise ResponseRejected(
+                        f"response body larger than the cap of {cap} bytes (stopped reading)"
+                    )
                 chunks.append(chunk)
                 if expired.is_set():
                     break
@@ -248,7 +281,11 @@ def _reason(exc: BaseException) -> str:
         text = str(exc.__context__).strip()
     text = text.splitlines()[0] if text else exc.__class__.__name__
     lowered = text.lower()
-    if "name or service not known" in lowered or "nodename nor servname" in lowered or "getaddrinfo" in lowered:
+    if (
+        "name or service not known" in lowered
+        or "nodename nor servname" in lowered
+        or "getaddrinfo" in lowered
+    ):
         return f"host name not found ({text})"
     if "connection refused" in lowered:
         return "connection refused"

@@ -24,7 +24,11 @@ __all__ = [
 ]
 
 _READERS = ("strict", "tolerant")
-_FAIL_ON = {"breaking": "breaking", "potential": "potentially breaking", "potentially breaking": "potentially breaking"}
+_FAIL_ON = {
+    "breaking": "breaking",
+    "potential": "potentially breaking",
+    "potentially breaking": "potentially breaking",
+}
 
 
 def load_contract_model(source: str | Path, *, direction: str = "response") -> ContractModel:
@@ -33,12 +37,25 @@ def load_contract_model(source: str | Path, *, direction: str = "response") -> C
     A bare XSD/JSON Schema has no operations: each global element (or the schema) becomes a
     'document' operation read in `direction` (response unless told).
     """
-    from lefi_contracts.compat.openapi_reader import load_document, read_jsonschema, read_openapi
-    from lefi_contracts.compat.xsd_reader import read_wsdl, read_xsd
-
     path = _resolve(str(source))
     if not path.is_file():
         raise ContractError(f"contract file not found: {path}")
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size, direction)
+    if key not in _MODELS:  # models are read-only once built: reuse them across diffs
+        if len(_MODELS) > 16:
+            _MODELS.clear()
+        _MODELS[key] = _load(path, direction)
+    return _MODELS[key]
+
+
+_MODELS: dict[tuple[str, int, int, str], ContractModel] = {}
+
+
+def _load(path: Path, direction: str) -> ContractModel:
+    from lefi_contracts.compat.openapi_reader import load_document, read_jsonschema, read_openapi
+    from lefi_contracts.compat.xsd_reader import read_wsdl, read_xsd
+
     suffix = path.suffix.lower()
     if suffix == ".wsdl":
         return read_wsdl(path)
@@ -59,7 +76,11 @@ def load_contract_model(source: str | Path, *, direction: str = "response") -> C
 
 def _resolve(source: str) -> Path:
     """Registry versions resolve to their WSDL (SOAP) or OpenAPI (REST) file."""
-    if Path(source).exists() or "/" in source or "." in Path(source).name and not source.lstrip("v").isdigit():
+    if (
+        Path(source).exists()
+        or "/" in source
+        or ("." in Path(source).name and not source.lstrip("v").isdigit())
+    ):
         return Path(source)
     from lefi_contracts.contracts import registry
 
@@ -103,7 +124,8 @@ def diff_versions(old: str, new: str, *, reader: str = "tolerant", enum_policy: 
                        old_label=old, new_label=new)  # fmt: skip
 
 
-def diff_against_active(new_version: str, *, reader: str = "tolerant", witnesses: bool = True) -> list[DiffReport]:
+def diff_against_active(new_version: str, *, reader: str = "tolerant", witnesses: bool = True,
+                        samples: int = 20) -> list[DiffReport]:  # fmt: skip
     """Transitive check: the new version against every earlier version still served.
 
     'Still active' means not retired: deprecated versions are still served and still have consumers.
@@ -119,7 +141,7 @@ def diff_against_active(new_version: str, *, reader: str = "tolerant", witnesses
             continue
         if v.transport != new.transport and _default_mapping(v.number, new.number) is None:
             continue
-        out.append(diff_versions(v.number, new.number, reader=reader, witnesses=witnesses))
+        out.append(diff_versions(v.number, new.number, reader=reader, witnesses=witnesses, samples=samples))
     return out
 
 

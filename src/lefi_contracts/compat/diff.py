@@ -24,7 +24,7 @@ from lefi_contracts.compat.model import (
     Operation,
     Shape,
 )
-from lefi_contracts.compat.rules import C, PB, RULES
+from lefi_contracts.compat.rules import PB, RULES, C
 
 _ORDER = {"compatible": 0, "potentially breaking": 1, "breaking": 2}
 
@@ -96,9 +96,7 @@ def _subset_type(a: str, b: str, xml: bool) -> bool:
     """Whether every value of primitive a is also a value of b (lexically, for XML)."""
     if a == b or (a == INTEGER and b == NUMBER):
         return True
-    if b == STRING and (xml or a in (DATE, DATETIME, TIME, DURATION, BINARY)):
-        return True
-    return False
+    return bool(b == STRING and (xml or a in (DATE, DATETIME, TIME, DURATION, BINARY)))
 
 
 def _types_within(a: frozenset[str], b: frozenset[str], xml: bool) -> bool:
@@ -118,7 +116,9 @@ class Differ:
         r = RULES[rule_id]
         if verdict is None:
             verdict = r.verdict(self.opts.reader)
-            if r.where == "request" and direction == "response" or r.where == "response" and direction == "request":
+            if (r.where == "request" and direction == "response") or (
+                r.where == "response" and direction == "request"
+            ):
                 verdict = C  # the mirror image of a narrowing is a widening, and vice versa
         name = fmt.pop("name", npath or opath)
         text = r.explanation.format(name=name, **{k: _short(v) for k, v in fmt.items()}, **(
@@ -175,7 +175,11 @@ class Differ:
                     self.emit("request-parameter-removed", "request", op, key, None, name=key)
                 continue
             if nm.required and not om.required:
-                rid = "request-body-became-required" if key.startswith("body") else "request-parameter-became-required"
+                rid = (
+                    "request-body-became-required"
+                    if key.startswith("body")
+                    else "request-parameter-became-required"
+                )
                 self.emit(rid, "request", op, key, key, name=key)
             self.message(op, key, om, nm, "request")
         for key, nm in n.request.items():
@@ -216,8 +220,8 @@ class Differ:
 
     def message(self, op: str, key: str, om: Message, nm: Message, direction: str) -> None:
         of, nf = om.root, nm.root
-        base = f"{key} /{of.name}" if self.xml else key
-        nbase = f"{key} /{nf.name}" if self.xml else key
+        base = f"{key} /{of.name}" if self.xml else f"{key} $"  # JSON: $ is the body/parameter root
+        nbase = f"{key} /{nf.name}" if self.xml else f"{key} $"
         if self.xml and of.name != nf.name:
             self.emit("message-element-changed", direction, op, base, nbase, subject=("pair", of, nf, direction),
                       name=key, old=of.name, new=nf.name)  # fmt: skip
@@ -233,7 +237,7 @@ class Differ:
     # -- fields and shapes
     def occurs(self, op: str, of: Field, nf: Field, d: str, op_: str, np_: str, parent: Any,
                root: bool = False) -> None:  # fmt: skip
-        subj = ("pair", parent[0], parent[1], d)
+        subj = ("pair", parent[0], parent[1], d, *parent[2:])
         if of.required != nf.required and not root:
             if nf.required:
                 rid = "request-field-became-required" if d == "request" else "response-field-became-required"
@@ -263,7 +267,9 @@ class Differ:
             subj = ("parent", of, nf, d)
         if o.kind == "any" or n.kind == "any":
             if o.kind != n.kind and n.kind == "any" and d == "response":
-                self.emit("type-changed", d, op, op_, np_, subject=subj, old=o.describe(), new="any", verdict=PB)
+                self.emit(
+                    "type-changed", d, op, op_, np_, subject=subj, old=o.describe(), new="any", verdict=PB
+                )
             return
         if o.kind != n.kind and not ({o.kind, n.kind} == {"scalar", "object"} and o.types and n.types):
             self.emit("type-changed", d, op, op_, np_, subject=subj, old=o.describe(), new=n.describe())
@@ -316,7 +322,9 @@ class Differ:
                 self.emit("pattern-removed", d, op, op_, np_, subject=subj, old=o.patterns)
             else:  # judged by evidence: breaking only with a witness (see witness.py)
                 self.emit("pattern-changed", d, op, op_, np_, subject=subj, old=o.patterns, new=n.patterns)
-        self.bounds(op, "length", (o.min_length, o.max_length), (n.min_length, n.max_length), d, op_, np_, subj)
+        self.bounds(
+            op, "length", (o.min_length, o.max_length), (n.min_length, n.max_length), d, op_, np_, subj
+        )
         omin = None if o.minimum is None else (o.minimum, o.min_exclusive)
         nmin = None if n.minimum is None else (n.minimum, n.min_exclusive)
         omax = None if o.maximum is None else (o.maximum, not o.max_exclusive)
@@ -328,8 +336,12 @@ class Differ:
     def bounds(self, op: str, what: str, ob: tuple[Any, Any], nb: tuple[Any, Any], d: str, op_: str, np_: str,
                subj: Any) -> None:  # fmt: skip
         (olo, ohi), (nlo, nhi) = ob, nb
-        narrowed = (nlo is not None and (olo is None or nlo > olo)) or (nhi is not None and (ohi is None or nhi < ohi))
-        widened = (olo is not None and (nlo is None or nlo < olo)) or (ohi is not None and (nhi is None or nhi > ohi))
+        narrowed = (nlo is not None and (olo is None or nlo > olo)) or (
+            nhi is not None and (ohi is None or nhi < ohi)
+        )
+        widened = (olo is not None and (nlo is None or nlo < olo)) or (
+            ohi is not None and (nhi is None or nhi > ohi)
+        )
         if narrowed:
             self.emit(f"{what}-narrowed", d, op, op_, np_, subject=subj, old=_rng(ob), new=_rng(nb))
         if widened:
@@ -343,12 +355,16 @@ class Differ:
             nchild = n.fields.get(name)
             if nchild is None:
                 if d == "request":
-                    rid = "choice-alternative-removed" if ochild.in_choice and o.choices else "request-field-removed"
+                    rid = (
+                        "choice-alternative-removed"
+                        if ochild.in_choice and o.choices
+                        else "request-field-removed"
+                    )
                     v = None if rid != "request-field-removed" else ("breaking" if not n.open else PB)
-                    self.emit(rid, d, op, cop, None, subject=subj, verdict=v, name=cop, old=name)
+                    self.emit(rid, d, op, cop, None, subject=(*subj, name), verdict=v, name=cop, old=name)
                 else:
                     rid = "response-field-removed" if ochild.required else "response-field-removed-optional"
-                    self.emit(rid, d, op, cop, None, subject=subj, name=cop)
+                    self.emit(rid, d, op, cop, None, subject=(*subj, name), name=cop)
                 continue
             cnp = f"{np_}/{name}"
             if ochild.is_array != nchild.is_array:
@@ -356,7 +372,7 @@ class Differ:
                           old="array" if ochild.is_array else ochild.shape.describe(),
                           new="array" if nchild.is_array else nchild.shape.describe())  # fmt: skip
                 continue
-            self.occurs(op, ochild, nchild, d, cop, cnp, (of, nf))
+            self.occurs(op, ochild, nchild, d, cop, cnp, (of, nf, name))
             self.shape(op, ochild, nchild, d, cop, cnp)
         for name, nchild in n.fields.items():
             if name in o.fields:
@@ -364,14 +380,16 @@ class Differ:
             cnp = f"{np_}/{name}"
             if d == "request":
                 rid = "request-field-added-required" if nchild.required else "request-field-added-optional"
-                self.emit(rid, d, op, None, cnp, subject=subj, name=cnp)
+                self.emit(rid, d, op, None, cnp, subject=(*subj, name), name=cnp)
             elif nchild.in_choice and n.choices and o.choices:
-                self.emit("choice-alternative-added", d, op, None, cnp, subject=subj, name=np_, new=name)
+                self.emit(
+                    "choice-alternative-added", d, op, None, cnp, subject=(*subj, name), name=np_, new=name
+                )
             else:
-                v = C if (o.open or not self.xml and o.open) else None
-                if not self.xml and o.open:
-                    v = C
-                self.emit("response-field-added", d, op, None, cnp, subject=subj, verdict=v, name=cnp)
+                v = C if o.open else None  # an open model (xs:any, additionalProperties) already accepts it
+                self.emit(
+                    "response-field-added", d, op, None, cnp, subject=(*subj, name), verdict=v, name=cnp
+                )
         if o.ordered and n.ordered:
             common_o = [x for x in o.fields if x in n.fields and not x.startswith("@")]
             common_n = [x for x in n.fields if x in o.fields and not x.startswith("@")]
@@ -393,10 +411,7 @@ def _rng(b: tuple[Any, Any]) -> str:
 
 
 def _short(v: Any) -> str:
-    if isinstance(v, list | tuple):
-        s = ", ".join(str(x) for x in v)
-    else:
-        s = str(v)
+    s = ", ".join(str(x) for x in v) if isinstance(v, list | tuple) else str(v)
     return s if len(s) <= 120 else s[:117] + "..."
 
 
@@ -408,7 +423,9 @@ def diff_models(old: ContractModel, new: ContractModel, *, reader: str = "tolera
 
     opts = DiffOptions(reader=reader, enum_policy=enum_policy, witnesses=witnesses, samples=samples)
     findings = Differ(old, new, opts).run()
-    report = DiffReport(old=old_label or old.source, new=new_label or new.source, reader=reader, findings=findings)
+    report = DiffReport(
+        old=old_label or old.source, new=new_label or new.source, reader=reader, findings=findings
+    )
     report.notes.extend(f"old: {n}" for n in old.notes)
     report.notes.extend(f"new: {n}" for n in new.notes)
     if witnesses:

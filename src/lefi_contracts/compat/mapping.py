@@ -61,7 +61,7 @@ class _Walker:
         text = r.explanation.format(name=old or new, old=detail, new=new or "-")
         self.report.findings.append(Finding(rule_id, r.strict, self.direction, self.op, old, new, text))
 
-    def target(self, opath: str) -> Field | None | str:
+    def target(self, opath: str) -> Field | str | None:
         """An explicit mapping: 'path aktorsId'-style message key, '/a/b' path in the new body, or None."""
         dest = self.explicit[opath]
         if dest is None:
@@ -100,8 +100,13 @@ class _Walker:
         problems = []
         if _card(of) != _card(nf):
             problems.append(f"cardinality {_card(of)} -> {_card(nf)}")
-        if of.shape.types and nf.shape.types and not (
-            _types_within(of.shape.types, nf.shape.types, False) or _types_within(nf.shape.types, of.shape.types, False)
+        if (
+            of.shape.types
+            and nf.shape.types
+            and not (
+                _types_within(of.shape.types, nf.shape.types, False)
+                or _types_within(nf.shape.types, of.shape.types, False)
+            )
         ):
             problems.append(f"type {of.shape.describe()} -> {nf.shape.describe()}")
         if of.shape.enum is not None and nf.shape.enum is not None and of.shape.enum - nf.shape.enum:

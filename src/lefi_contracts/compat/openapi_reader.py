@@ -30,7 +30,14 @@ from lefi_contracts.compat.model import (
 )
 from lefi_contracts.errors import ContractError
 
-_FORMATS = {"date": DATE, "date-time": DATETIME, "time": TIME, "duration": DURATION, "binary": BINARY, "byte": BINARY}
+_FORMATS = {
+    "date": DATE,
+    "date-time": DATETIME,
+    "time": TIME,
+    "duration": DURATION,
+    "binary": BINARY,
+    "byte": BINARY,
+}
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -156,7 +163,9 @@ class JsonReader:
             shape.kind = "object"
             required = set(s.get("required") or [])
             for name, sub in (s.get("properties") or {}).items():
-                shape.fields[name] = self.field(name, sub, f"{ptr}/properties/{_escape(name)}", name in required)
+                shape.fields[name] = self.field(
+                    name, sub, f"{ptr}/properties/{_escape(name)}", name in required
+                )
             ap = s.get("additionalProperties", True)
             shape.open = ap is not False
             if isinstance(ap, dict) and ap:
@@ -166,7 +175,9 @@ class JsonReader:
             shape.kind = "array"
             shape.fields["[]"] = self.field("[]", s.get("items", {}), f"{ptr}/items", True, array_of=s)
             return
-        if not tset and not any(k in s for k in ("enum", "const", "pattern", "format", "minimum", "maxLength")):
+        if not tset and not any(
+            k in s for k in ("enum", "const", "pattern", "format", "minimum", "maxLength")
+        ):
             shape.kind = "any"
             return
         fmt = s.get("format")
@@ -236,7 +247,9 @@ class JsonReader:
         if eff.get("type") == "array" or (isinstance(eff.get("type"), list) and "array" in eff["type"]):
             items_ptr = f"{tptr}/items" if "items" in eff else tptr
             item_shape = self.shape(eff.get("items", {}), items_ptr)
-            if "null" in (eff.get("type") if isinstance(eff.get("type"), list) else []) or eff.get("nullable"):
+            if "null" in (eff.get("type") if isinstance(eff.get("type"), list) else []) or eff.get(
+                "nullable"
+            ):
                 item_shape.notes.append("nullable array not compared")
             return Field(
                 name=name, shape=item_shape, min_occurs=int(eff.get("minItems", 0)),
@@ -298,7 +311,9 @@ def read_openapi(path: Path, doc: Any | None = None) -> ContractModel:
                 for media, mt in (body.get("content") or {}).items():
                     f = reader.field("body", (mt or {}).get("schema", {}), f"{bptr}/content/{_escape(media)}/schema",
                                      True)  # fmt: skip
-                    op.request[f"body {media}"] = Message(key=f"body {media}", root=f, required=bool(body.get("required")))
+                    op.request[f"body {media}"] = Message(
+                        key=f"body {media}", root=f, required=bool(body.get("required"))
+                    )
             for status, resp in (o.get("responses") or {}).items():
                 resp, rptr = reader.resolve(resp, f"{optr}/responses/{_escape(str(status))}")
                 msgs = op.responses.setdefault(str(status), {})
@@ -309,10 +324,12 @@ def read_openapi(path: Path, doc: Any | None = None) -> ContractModel:
                 for hname, h in ((resp or {}).get("headers") or {}).items():
                     h, hptr = reader.resolve(h, f"{rptr}/headers/{_escape(hname)}")
                     key = f"header {hname.lower()}"
-                    f = reader.field(hname, (h or {}).get("schema", {}), f"{hptr}/schema", bool((h or {}).get("required")))
+                    f = reader.field(
+                        hname, (h or {}).get("schema", {}), f"{hptr}/schema", bool((h or {}).get("required"))
+                    )
                     msgs[key] = Message(key=key, root=f, required=bool((h or {}).get("required")))
             model.operations[op.id] = op
-    model.notes.extend(sorted(reader.notes))
+    model.notes.extend(sorted(reader.notes | {n for sh in reader._memo.values() for n in sh.notes}))
     return model
 
 
@@ -333,5 +350,5 @@ def read_jsonschema(path: Path, doc: Any | None = None, *, direction: str = "res
     else:
         op.responses["document"] = {"document": msg}
     model.operations[op.id] = op
-    model.notes.extend(sorted(reader.notes))
+    model.notes.extend(sorted(reader.notes | {n for sh in reader._memo.values() for n in sh.notes}))
     return model

@@ -38,7 +38,9 @@ def render_text(reports: list[Any]) -> str:
                 out.append(f"            note: {f.note}")
         for s in r.samples:
             state = "counterexample found" if s["counterexample"] else "all accepted"
-            out.append(f"  sampled {s['instances']} {s['direction']} instances of {s['operation']} {s['message']}: {state}")
+            out.append(
+                f"  sampled {s['instances']} {s['direction']} instances of {s['operation']} {s['message']}: {state}"
+            )
         for n in r.notes:
             out.append(f"  not compared: {n}")
     return "\n".join(out) + "\n"
@@ -65,7 +67,9 @@ def render_markdown(reports: list[Any]) -> str:
             w = f"`{_md(f.witness)}`" if f.witness else _md(f.witness_note or "")
             v = f.verdict + (" (waived)" if f.waiver and not f.waiver.get("expired") else "")
             extra = f" — {_md(f.note)}" if f.note else ""
-            out.append(f"| {v} | `{f.rule}` | {f.direction} | {_md(f.operation)} | {_md(_loc(f))} | {_md(f.message)}{extra} | {w} |")
+            out.append(
+                f"| {v} | `{f.rule}` | {f.direction} | {_md(f.operation)} | {_md(_loc(f))} | {_md(f.message)}{extra} | {w} |"
+            )
         if r.notes:
             out += ["", "Not compared:", *[f"- {_md(n)}" for n in r.notes]]
         out.append("")

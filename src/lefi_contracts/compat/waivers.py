@@ -73,5 +73,7 @@ def apply_waivers(report: Any, waivers: list[Waiver], today: dt.date | None = No
                 f.waiver = {"reason": w.reason, "reference": w.reference, "expires": w.expires.isoformat(),
                             "expired": expired}  # fmt: skip
                 if expired:
-                    f.note = f"waiver {w.reference} expired on {w.expires.isoformat()}: the finding counts again"
+                    f.note = (
+                        f"waiver {w.reference} expired on {w.expires.isoformat()}: the finding counts again"
+                    )
                 break

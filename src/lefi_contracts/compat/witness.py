@@ -24,7 +24,6 @@ from hypothesis.errors import HypothesisException, NoSuchExample, Unsatisfiable
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT7, DRAFT202012
 
-from lefi_contracts.personnummer import mask_text
 from lefi_contracts.compat.model import (
     BOOLEAN,
     DATE,
@@ -36,6 +35,7 @@ from lefi_contracts.compat.model import (
     Field,
     Shape,
 )
+from lefi_contracts.personnummer import mask_text
 
 _MAX_DEPTH = 10
 _SETTINGS = dict(database=None, deadline=None, derandomize=True,
@@ -55,10 +55,20 @@ def scalar_strategy(shape: Shape) -> st.SearchStrategy[Any]:
     if t == INTEGER:
         ilo = None if lo is None else int(lo) + (1 if shape.min_exclusive else 0)
         ihi = None if hi is None else int(hi) - (1 if shape.max_exclusive else 0)
-        return st.integers(min_value=ilo, max_value=ihi)
+        edges = [x for x in (ilo, ihi) if x is not None] + [
+            x + d for x in (ilo, ihi) if x is not None for d in (1, -1)
+        ]
+        edges = [x for x in edges if (ilo is None or x >= ilo) and (ihi is None or x <= ihi)]
+        base = st.integers(min_value=ilo, max_value=ihi)
+        return st.one_of(st.sampled_from(edges), base) if edges else base
     if t == NUMBER:
         places = shape.fraction_digits if shape.fraction_digits is not None else 2
-        return st.decimals(min_value=lo, max_value=hi, places=places, allow_nan=False, allow_infinity=False)
+        digits = shape.total_digits
+        base = st.decimals(min_value=lo, max_value=hi, places=places, allow_nan=False, allow_infinity=False)
+        if digits:  # the longest number the facets allow: where digit limits bite
+            wide = Decimal("9" * max(digits - places, 0) + ("." + "9" * places if places else "") or "0")
+            base = st.one_of(st.just(wide), base)
+        return base
     if t == BOOLEAN:
         return st.booleans()
     if t == DATE:
@@ -79,11 +89,37 @@ def scalar_strategy(shape: Shape) -> st.SearchStrategy[Any]:
     mn, mx = shape.min_length, shape.max_length
     if mn is not None or mx is not None:
         strat = strat.filter(lambda s: (mn is None or len(s) >= mn) and (mx is None or len(s) <= mx))
+        if not shape.patterns:  # boundary lengths: where length changes bite
+            strat = st.one_of(
+                st.sampled_from([n * "a" for n in {mn or 0, mx if mx is not None else (mn or 0) + 1}]), strat
+            )
     return strat
 
 
-def value_strategy(f: Field, depth: int, explore: int) -> st.SearchStrategy[Any]:
-    """One occurrence of a field: optional children are explored up to depth `explore`."""
+def value_strategy(f: Field, depth: int, explore: int, focus: str | None = None) -> st.SearchStrategy[Any]:
+    """One occurrence of a field: optional children are explored up to depth `explore`.
+
+    With `focus` (the child a finding is about), the other children stay minimal: the witness is
+    found fast and shrinks to the smallest subtree that shows the difference.
+    """
+    base = _value_strategy(f, depth, explore, focus)
+    if f.shape.nullable and depth <= explore:
+        return st.one_of(base, st.just(NIL))
+    return base
+
+
+class _Nil:
+    """xsi:nil / JSON null."""
+
+    def __repr__(self) -> str:
+        return "NIL"
+
+
+NIL = _Nil()
+EXTRA = "extraWitnessField"  # an unknown child: probes open/closed content models
+
+
+def _value_strategy(f: Field, depth: int, explore: int, focus: str | None = None) -> st.SearchStrategy[Any]:
     shape = f.shape
     if depth > _MAX_DEPTH:
         return st.nothing()
@@ -93,16 +129,16 @@ def value_strategy(f: Field, depth: int, explore: int) -> st.SearchStrategy[Any]
         item = shape.fields["[]"]
         return st.lists(value_strategy(item, depth + 1, explore), min_size=item.min_occurs,
                         max_size=min(item.max_occurs or 2, max(item.min_occurs, 2)))  # fmt: skip
-    if not shape.fields:
+    if not shape.fields and shape.kind != "object":
         return scalar_strategy(shape)
     parts: dict[str, st.SearchStrategy[Any]] = {}
+    outer = explore
     for name, child in shape.fields.items():
+        explore = outer if focus is None or name == focus else depth
         lo = child.min_occurs if (child.required or child.is_array) else 0
-        hi_cap = child.max_occurs if child.max_occurs is not None else 2
-        if depth >= explore:
-            hi = lo
-        else:
-            hi = max(lo, min(hi_cap, 2 if (child.is_array or (child.max_occurs or 2) > 1) else 1))
+        many = child.is_array or child.max_occurs is None or child.max_occurs > 1
+        hi_cap = child.max_occurs if child.max_occurs is not None else lo + 3
+        hi = lo if depth >= explore else max(lo, min(hi_cap, lo + 3) if many else 1)
         if not child.required and not child.is_array and depth >= explore:
             continue
         if child.in_choice and depth >= explore:
@@ -111,6 +147,8 @@ def value_strategy(f: Field, depth: int, explore: int) -> st.SearchStrategy[Any]
         parts[name] = st.lists(elem, min_size=lo, max_size=hi)
     if shape.types:  # simple content with attributes
         parts["#text"] = st.lists(scalar_strategy(shape), min_size=1, max_size=1)
+    if depth < outer:  # an unknown child: accepted only where the model is open
+        parts[EXTRA] = st.lists(st.just("x"), max_size=1)
     return st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v or k in _req(shape)})
 
 
@@ -130,7 +168,9 @@ def _text(v: Any) -> str:
 def to_xml(f: Field, value: Any, ns: str | None) -> ET.Element:
     tag = f"{{{ns}}}{f.name}" if ns else f.name
     el = ET.Element(tag)
-    if isinstance(value, dict):
+    if value is NIL:
+        el.set("{http://www.w3.org/2001/XMLSchema-instance}nil", "true")
+    elif isinstance(value, dict):
         for name, vals in value.items():
             if name == "#text":
                 el.text = _text(vals[0])
@@ -138,6 +178,10 @@ def to_xml(f: Field, value: Any, ns: str | None) -> ET.Element:
                 el.set(name[1:], _text(vals[0]))
         for name, vals in value.items():
             if name.startswith("@") or name == "#text":
+                continue
+            if name == EXTRA:
+                extra = ET.SubElement(el, "{urn:lefi-contracts:witness}extra")
+                extra.text = "x"
                 continue
             child = f.shape.fields.get(name)
             if child is None:
@@ -150,9 +194,14 @@ def to_xml(f: Field, value: Any, ns: str | None) -> ET.Element:
 
 
 def to_json(f: Field, value: Any) -> Any:
+    if value is NIL:
+        return None
     if isinstance(value, dict):
         out = {}
         for name, vals in value.items():
+            if name == EXTRA:
+                out[EXTRA] = "x"
+                continue
             child = f.shape.fields.get(name)
             if child is None or name == "#text":
                 continue
@@ -205,18 +254,20 @@ def json_validator(model: ContractModel, ptr: str) -> Any:
             model.json_dialect, jsonschema.Draft202012Validator
         )
         uri = "urn:lefi-contracts:compat:doc"
-        registry = Registry().with_resource(uri, Resource.from_contents(model.json_document, default_specification=spec))
+        registry = Registry().with_resource(
+            uri, Resource.from_contents(model.json_document, default_specification=spec)
+        )
         _VALIDATORS[key] = cls({"$ref": f"{uri}#{ptr}"}, registry=registry, format_checker=cls.FORMAT_CHECKER)
     return _VALIDATORS[key]
 
 
 def search(gen: Side, other: Side, gen_ns: str | None, other_ns: str | None, examples: int,
-           explore: int = 1) -> tuple[str | None, str]:  # fmt: skip
+           explore: int = 1, focus: str | None = None) -> tuple[str | None, str]:  # fmt: skip
     """A minimal instance `gen` accepts and `other` rejects, or None with a reason."""
     assert gen.field is not None
 
     def check(value: Any) -> bool:
-        text, obj = gen.render(value, gen_ns)
+        _, obj = gen.render(value, gen_ns)
         if not gen.accepts(obj):
             return False
         if other.field is None:
@@ -231,7 +282,11 @@ def search(gen: Side, other: Side, gen_ns: str | None, other_ns: str | None, exa
         return gen.render(value, gen_ns)
 
     try:
-        value = find(value_strategy(gen.field, 0, explore), check, settings=settings(max_examples=examples, **_SETTINGS))
+        value = find(
+            value_strategy(gen.field, 0, explore, focus),
+            check,
+            settings=settings(max_examples=examples, **_SETTINGS),
+        )
     except (NoSuchExample, Unsatisfiable):
         return None, "no witness found"
     except (HypothesisException, RecursionError, ValueError, TypeError) as exc:
@@ -242,7 +297,7 @@ def search(gen: Side, other: Side, gen_ns: str | None, other_ns: str | None, exa
 def attach_witnesses(report: Any, old: ContractModel, new: ContractModel, opts: Any) -> None:
     """Give every breaking finding (and every pattern change) a witness, or say none was found."""
     budget = opts.max_witnesses
-    cache: dict[tuple[int, int, str, bool], tuple[str | None, str]] = {}
+    cache: dict[tuple[Any, ...], tuple[str | None, str]] = {}
     deadline = time.monotonic() + 30
     for f in report.findings:
         needs = f.verdict == "breaking" or f.rule == "pattern-changed"
@@ -250,8 +305,9 @@ def attach_witnesses(report: Any, old: ContractModel, new: ContractModel, opts: 
             if f.verdict == "breaking" and f.subject is None:
                 f.witness_note = "no instance witness: a change of the operation surface, not of a document"
             continue
-        kind, of, nf, direction = f.subject
-        key = (id(of), id(nf) if nf is not None else 0, direction, f.rule == "namespace-changed")
+        kind, of, nf, direction, *rest = f.subject
+        focus = rest[0] if rest else None
+        key = (id(of), id(nf) if nf is not None else 0, direction, f.rule == "namespace-changed", focus)
         if key not in cache:
             if budget <= 0 or time.monotonic() > deadline:
                 f.witness_note = "no witness found (budget exhausted)"
@@ -263,10 +319,14 @@ def attach_witnesses(report: Any, old: ContractModel, new: ContractModel, opts: 
                 cache[key] = (w, why or "")
             elif direction == "request":
                 ons = old.namespace if f.rule == "namespace-changed" else new.namespace
-                cache[key] = search(Side(old, of), Side(new, nf), old.namespace, ons, opts.witness_examples)
+                cache[key] = search(
+                    Side(old, of), Side(new, nf), old.namespace, ons, opts.witness_examples, focus=focus
+                )
             else:
                 ons = new.namespace if f.rule == "namespace-changed" else old.namespace
-                cache[key] = search(Side(new, nf), Side(old, of), new.namespace, ons, opts.witness_examples)
+                cache[key] = search(
+                    Side(new, nf), Side(old, of), new.namespace, ons, opts.witness_examples, focus=focus
+                )
         w, why = cache[key]
         f.witness = mask_text(w) if w else w  # generated, yet shaped like identity numbers: never shown raw
         if w is None:
@@ -303,8 +363,12 @@ def sample_messages(report: Any, old: ContractModel, new: ContractModel, opts: A
                 continue  # a tolerant reader ignores what it does not know: rejection is not breakage
             if (op_id, direction) in flagged:
                 continue
-            gen, other = (Side(old, of), Side(new, nf)) if direction == "request" else (Side(new, nf), Side(old, of))
-            gns, ons = (old.namespace, new.namespace) if direction == "request" else (new.namespace, old.namespace)
+            gen, other = (
+                (Side(old, of), Side(new, nf)) if direction == "request" else (Side(new, nf), Side(old, of))
+            )
+            gns, ons = (
+                (old.namespace, new.namespace) if direction == "request" else (new.namespace, old.namespace)
+            )
             w, _ = search(gen, other, gns, ons, opts.samples, explore=3)
             report.samples.append({"operation": op_id, "message": key, "direction": direction,
                                    "instances": opts.samples, "counterexample": w is not None})  # fmt: skip

@@ -88,6 +88,13 @@ class XsdReader:
         self._simple: dict[int, Shape] = {}
         self.notes: list[str] = []
 
+    def all_notes(self) -> list[str]:
+        """Every construct we skipped, once, for the report's 'not compared' section."""
+        found = set(self.notes)
+        for shape in [*self._types.values(), *self._simple.values()]:
+            found.update(shape.notes)
+        return sorted(found)
+
     def element_field(self, el: Any, min_occurs: int | None = None, max_occurs: Any = -1) -> Field:
         mn = el.min_occurs if min_occurs is None else min_occurs
         mx = el.max_occurs if max_occurs == -1 else max_occurs
@@ -99,7 +106,7 @@ class XsdReader:
             shape.default = el.default
             shape.fixed = el.fixed
         if getattr(el, "identities", None):
-            shape.notes.append("identity constraints (key/keyref/unique) not compared")
+            self.notes.append(f"identity constraints (key/keyref/unique) on {_local(el.name)} not compared")
         return Field(
             name=_local(el.name),
             shape=shape,
@@ -128,7 +135,11 @@ class XsdReader:
                 ashape.default, ashape.fixed = attr.default, attr.fixed
             required = attr.use == "required"
             shape.fields["@" + _local(name)] = Field(
-                name="@" + _local(name), shape=ashape, min_occurs=int(required), required=required, source=attr
+                name="@" + _local(name),
+                shape=ashape,
+                min_occurs=int(required),
+                required=required,
+                source=attr,
             )
         content = t.content
         if hasattr(content, "model"):  # XsdGroup
@@ -176,8 +187,10 @@ class XsdReader:
                 existing = shape.fields.get(f.name)
                 if existing is not None:  # the same name twice in a content model: merge occurrences
                     existing.min_occurs += f.min_occurs
-                    existing.max_occurs = None if existing.max_occurs is None or f.max_occurs is None else (
-                        existing.max_occurs + f.max_occurs
+                    existing.max_occurs = (
+                        None
+                        if existing.max_occurs is None or f.max_occurs is None
+                        else (existing.max_occurs + f.max_occurs)
                     )
                     existing.required = existing.min_occurs >= 1
                 else:
@@ -316,7 +329,7 @@ def read_xsd(path: Path, *, direction: str = "response") -> ContractModel:
         model.operations[op.id] = op
     if getattr(schema, "XSD_VERSION", "1.0") == "1.1":
         model.notes.append("read as XSD 1.1: assertions and alternatives are not compared")
-    model.notes.extend(sorted(set(reader.notes)))
+    model.notes.extend(reader.all_notes())
     return model
 
 
@@ -331,11 +344,15 @@ def read_wsdl(path: Path) -> ContractModel:
     actions: dict[str, Any] = {}
     for binding in wsdl.bindings.values():
         for key, bop in binding.operations.items():
-            actions[key[0] if isinstance(key, tuple) else _local(str(key))] = getattr(bop, "soap_action", None)
+            actions[key[0] if isinstance(key, tuple) else _local(str(key))] = getattr(
+                bop, "soap_action", None
+            )
     for pt in wsdl.port_types.values():
         for key, wop in pt.operations.items():
             name = key[0] if isinstance(key, tuple) else _local(str(key))
-            op = Operation(id=name, meta={"soap_action": actions.get(name) or getattr(wop, "soap_action", None)})
+            op = Operation(
+                id=name, meta={"soap_action": actions.get(name) or getattr(wop, "soap_action", None)}
+            )
             for slot, io in (("request", wop.input), ("response", wop.output)):
                 if io is None or io.message is None:
                     continue
@@ -357,7 +374,7 @@ def read_wsdl(path: Path) -> ContractModel:
                             key=f"fault {fault_name}", root=reader.element_field(part, 1, 1)
                         )
             model.operations[name] = op
-    model.notes.extend(sorted(set(reader.notes)))
+    model.notes.extend(reader.all_notes())
     return model
 
 

@@ -80,7 +80,8 @@ def invalid_reasons(request: Mapping[str, Any], version: VersionInfo) -> list[st
     pnr = request.get("personnummer")
     if not isinstance(pnr, str) or not is_valid(pnr) or len(pnr) not in (10, 12) or not pnr.isdigit():
         reasons.append("invalid personnummer")
-    period = request.get("period") or {}
+    period = request.get("period")
+    period = period if isinstance(period, Mapping) else {}
     start, end = _date(period.get("from")), _date(period.get("tom"))
     if start is None or end is None:
         reasons.append("period without valid dates")
@@ -91,7 +92,7 @@ def invalid_reasons(request: Mapping[str, Any], version: VersionInfo) -> list[st
     if not any(request.get(k) for k in REQUEST_GROUP_KEYS):
         reasons.append("no group asked")
     known = set(version.behaviour.formansgrupper) | _ovrig_codes(version.number)
-    asked = {c for k in REQUEST_GROUP_KEYS for c in (request.get(k) or []) if isinstance(c, str)}
+    asked = {c for k in REQUEST_GROUP_KEYS for c in _as_list(request.get(k)) if isinstance(c, str)}
     unknown = sorted(c for c in asked if c not in known and not (version.behaviour.pensionsmyndigheten and c.startswith("PM:")))
     if unknown:
         reasons.append(f"unknown code(s) {', '.join(unknown)}")
@@ -192,7 +193,15 @@ def valid_beyond_doubt(request: Mapping[str, Any], version: VersionInfo) -> bool
     """A query every reading of the rules accepts (period clearly under two years)."""
     if invalid_reasons(request, version):
         return False
-    period = request.get("period") or {}
+    aktor = request.get("aktorsId")
+    if aktor is not None and not str(aktor).strip():
+        return False  # the XSDs allow an empty aktorsId; refusing it as bad input is defensible
+    for key in REQUEST_GROUP_KEYS:
+        codes = request.get(key) or []
+        if isinstance(codes, list) and len(set(map(str, codes))) != len(codes):
+            return False  # v9 says uniqueItems; the v5-v8 XSDs allow repeats: either answer is defensible
+    period = request.get("period")
+    period = period if isinstance(period, Mapping) else {}
     start, end = _date(period.get("from")), _date(period.get("tom"))
     return start is not None and end is not None and end <= _plus_years(start, 2) - dt.timedelta(days=2)
 

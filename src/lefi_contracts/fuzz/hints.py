@@ -17,8 +17,31 @@ from hypothesis import strategies as st
 
 from lefi_contracts.personnummer import is_valid
 
+# Days that break date code: leap days, year ends, the förebyggande sjukpenning cut-off and the day after.
+RARE_DAYS = (dt.date(2020, 2, 29), dt.date(2024, 2, 29), dt.date(2024, 12, 31), dt.date(2025, 1, 1),
+             dt.date(2024, 5, 19), dt.date(2024, 5, 20))  # fmt: skip
 # Durations (days) that sit on the period rules' edges: one day, a month, a year, two years and just over.
 EDGE_LENGTHS = (0, 1, 27, 28, 29, 30, 31, 364, 365, 366, 729, 730, 731, 732)
+
+
+def mix(hint: st.SearchStrategy[Any], raw: st.SearchStrategy[Any], tenths: int = 8) -> st.SearchStrategy[Any]:
+    """`hint` in about tenths/10 of the examples, `raw` in the rest.
+
+    `st.one_of` is not a weighting: Hypothesis avoids repeating examples, so a small hint (four actors) is used
+    up early and generation drifts to the big raw branch. A uniform choice of branch first keeps the ratio.
+    """
+    return st.sampled_from([True] * tenths + [False] * (10 - tenths)).flatmap(lambda use: hint if use else raw)
+
+
+def without_repeats(value: Any) -> Any:
+    """A list without repeated items (first kept); other values as they are."""
+    if not isinstance(value, list):
+        return value
+    out: list[Any] = []
+    for item in value:
+        if item not in out:
+            out.append(item)
+    return out
 
 
 def _walk(node: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -37,7 +60,17 @@ def _walk(node: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
 
 def _bad_name(name: str, entry: Mapping[str, Any]) -> bool:
     text = f"{name} {entry.get('description', '')}".lower()
-    return any(w in text for w in ("unknown", "okand", "okänd", "expired", "utgang", "invalid"))
+    return any(w in text for w in ("unknown", "okand", "okänd", "expired", "not-representable", "inte får", "invalid"))
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A catalogue person with the groups and period where the target says it has data."""
+
+    personnummer: str
+    period: tuple[str, str] | None
+    groups: tuple[str, ...]
+    ovrig: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -48,6 +81,7 @@ class FuzzHints:
     actors: tuple[str, ...] = ()
     users: tuple[str, ...] = ()
     dates: tuple[dt.date, ...] = field(default_factory=tuple)
+    personas: tuple[Persona, ...] = ()
 
     @classmethod
     def from_catalogue(cls, catalogue: Mapping[str, Any] | None) -> FuzzHints:
@@ -55,10 +89,21 @@ class FuzzHints:
         actors: set[str] = set()
         users: set[str] = set()
         dates: set[dt.date] = set()
+        personas: dict[str, Persona] = {}
         for name, entry in _walk(catalogue or {}):
             pnr = entry.get("personnummer")
             if isinstance(pnr, str) and is_valid(pnr):
                 persons.add(pnr)
+                period = entry.get("period")
+                span = (
+                    (str(period.get("from")), str(period.get("tom")))
+                    if isinstance(period, Mapping) and period.get("from") and period.get("tom")
+                    else None
+                )
+                personas.setdefault(name, Persona(
+                    pnr, span, tuple(str(g) for g in entry.get("groups") or ()),
+                    tuple(str(g) for g in entry.get("ovrig") or ()),
+                ))  # fmt: skip
             for key, value in entry.items():
                 if isinstance(value, str) and len(value) == 10 and value[4] == "-":
                     try:
@@ -73,7 +118,32 @@ class FuzzHints:
             user = entry.get("anvandare") or entry.get("user")
             if isinstance(user, str) and user:
                 users.add(user)
-        return cls(tuple(sorted(persons)), tuple(sorted(actors)), tuple(sorted(users)), tuple(sorted(dates)))
+        return cls(
+            tuple(sorted(persons)), tuple(sorted(actors)), tuple(sorted(users)), tuple(sorted(dates)),
+            tuple(personas[k] for k in sorted(personas)),
+        )  # fmt: skip
+
+    def query(self, groups: tuple[str, ...], ovrig: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
+        """Part of a query around a persona: its person, its period (exact, from snapped to the 1st of the month,
+        or any hinted period), its groups and övrig information (those the version knows), without repeats."""
+        if not self.personas:
+            return st.just({})
+
+        def around(p: Persona) -> st.SearchStrategy[dict[str, Any]]:
+            periods = [self.period()]
+            if p.period:
+                start, end = p.period
+                periods += [st.just({"from": start, "tom": end}), st.just({"from": start[:8] + "01", "tom": end})]
+            mine = [g for g in p.groups if g in groups]
+            others = st.lists(st.sampled_from(groups), max_size=2, unique=True) if groups else st.just([])
+            fi = st.tuples(st.just(mine), others).map(lambda mo: list(dict.fromkeys(mo[0] + mo[1])))
+            ov = [o for o in p.ovrig if o in ovrig]
+            return st.fixed_dictionaries(
+                {"personnummer": st.just(p.personnummer), "period": st.one_of(periods), "formansinformation": fi},
+                optional={"ovrigInformation": st.just(ov)} if ov else {},
+            ).map(lambda d: {k: v for k, v in d.items() if v != []})
+
+        return st.sampled_from(self.personas).flatmap(around)
 
     # -- strategies ------------------------------------------------------------------------------------------
     def personnummer(self) -> st.SearchStrategy[str]:
@@ -82,28 +152,31 @@ class FuzzHints:
         if not self.persons:
             return random_digits
         known = st.sampled_from(self.persons)
-        return st.one_of(known, known, known, known.map(lambda p: p[2:]), _luhn_broken(known), random_digits)
+        return mix(st.one_of(known, known.map(lambda p: p[2:])), st.one_of(_luhn_broken(known), random_digits))
 
     def aktors_id(self) -> st.SearchStrategy[str]:
         raw = st.text(st.characters(codec="ascii", categories=("L", "N")), min_size=1, max_size=12)
         if not self.actors:
             return raw
-        known = st.sampled_from(self.actors)
-        return st.one_of(known, known, known, known, raw)
+        return mix(st.sampled_from(self.actors), raw, 9)
 
     def anvandare(self) -> st.SearchStrategy[str | None]:
         if not self.users:
             return st.none()
-        return st.one_of(st.none(), st.none(), st.sampled_from(self.users))
+        return mix(st.none(), st.sampled_from(self.users), 7)
 
     def period(self) -> st.SearchStrategy[dict[str, str]]:
         """{from, tom}: calendar edges and catalogue dates, edge lengths; sometimes reversed or random."""
         edges = st.sampled_from(_edge_dates() + list(self.dates))
-        start = st.one_of(edges, edges, st.dates(dt.date(2015, 1, 1), dt.date(2027, 12, 31)))
-        length = st.one_of(st.sampled_from(EDGE_LENGTHS), st.integers(0, 800), st.integers(-40, -1))
-        return st.tuples(start, length).map(
-            lambda sl: {"from": sl[0].isoformat(), "tom": (sl[0] + dt.timedelta(days=sl[1])).isoformat()}
-        )
+        start = mix(edges, st.dates(dt.date(2015, 1, 1), dt.date(2027, 12, 31)), 6)
+        length = mix(st.sampled_from(EDGE_LENGTHS), mix(st.integers(0, 700), st.integers(-40, -1), 8), 5)
+        one_rare_day = st.sampled_from(RARE_DAYS).map(lambda d: {"from": d.isoformat(), "tom": d.isoformat()})
+        return mix(one_rare_day, st.tuples(start, length).map(_period), 3)
+
+
+def _period(start_length: tuple[dt.date, int]) -> dict[str, str]:
+    start, length = start_length
+    return {"from": start.isoformat(), "tom": (start + dt.timedelta(days=length)).isoformat()}
 
 
 def _luhn_broken(known: st.SearchStrategy[str]) -> st.SearchStrategy[str]:

@@ -17,12 +17,13 @@ from typing import Any
 
 import httpx
 import xmlschema
+from hypothesis import strategies as st
 from lxml import etree
 
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.errors import ContractError, ResponseRejected, TargetUnavailable
 from lefi_contracts.fuzz.checks import Exchange
-from lefi_contracts.fuzz.hints import FuzzHints
+from lefi_contracts.fuzz.hints import FuzzHints, mix, without_repeats
 from lefi_contracts.fuzz.xml_strategies import XsdStrategies
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -86,6 +87,13 @@ def _schemas(xsd_path: Path) -> tuple[xmlschema.XMLSchema, etree.XMLSchema]:
     return xs, lx
 
 
+def _overlay(base_query: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    """The XSD-generated request with a persona's fields laid over it, repeats removed from every list."""
+    base, query = base_query
+    out = {**base, **query}
+    return {k: without_repeats(v) for k, v in out.items()}
+
+
 def envelope(payload: etree._Element) -> bytes:
     env = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
     body = etree.SubElement(env, f"{{{SOAP_ENV}}}Body")
@@ -128,7 +136,23 @@ class SoapVersionFuzzer:
         }
         if self.hints.users:
             hints[f"{root}/anvandare"] = self.hints.anvandare().filter(lambda u: u is not None)
-        return XsdStrategies(self.xs, hints).element(root)
+        base = XsdStrategies(self.xs, hints).element(root)
+        if "personnummer" not in self._children(root) or not self.hints.personas:
+            return base
+        groups = tuple(self.version.behaviour.formansgrupper)
+        ovrig = tuple(self._enumeration(root, "ovrigInformation"))
+        around = st.tuples(base, self.hints.query(groups, ovrig)).map(_overlay)
+        return mix(around, base, 7)
+
+    def _children(self, element: str) -> dict[str, Any]:
+        elem = self.xs.elements.get(element)
+        if elem is None or elem.type.is_simple():
+            return {}
+        return {e.local_name: e for e in elem.type.content.iter_elements()}
+
+    def _enumeration(self, element: str, child: str) -> list[str]:
+        e = self._children(element).get(child)
+        return list(getattr(e.type, "enumeration", None) or []) if e is not None else []
 
     def build(self, op: SoapOperation, value: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
         payload = XsdStrategies(self.xs).encode(op.input_element, value)

@@ -27,14 +27,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _scenario(item: pytest.Item) -> tuple[str, str]:
-    """(feature name, scenario name) of a pytest-bdd item, else (module, test name)."""
-    func = getattr(item, "function", None)
-    scenario = getattr(func, "__scenario__", None)
-    if scenario is not None:
-        feature = getattr(getattr(scenario, "feature", None), "name", None) or "scenarios"
-        name = getattr(scenario, "name", None) or item.name
-        return str(feature), str(name)
-    return item.module.__name__ if hasattr(item, "module") else "tests", item.name
+    """(feature name, scenario name with the Examples row filled in) of a pytest-bdd item, else (module, test)."""
+    func = getattr(item, "obj", None)
+    try:
+        from pytest_bdd.scenario import scenario_wrapper_template_registry as registry
+    except ImportError:  # another pytest-bdd layout: fall back to the docstring pytest-bdd writes
+        registry = {}
+    template = registry.get(func) if func is not None else None
+    if template is not None:
+        try:
+            rendered = template.render(_example(item))
+            return str(template.feature.name), str(rendered.name)
+        except Exception:  # a row that does not render still has its template's names
+            return str(template.feature.name), str(template.name)
+    doc = getattr(func, "__doc__", None) or ""
+    if ": " in doc:
+        feature, name = doc.split(": ", 1)
+        return feature, name
+    return getattr(getattr(item, "module", None), "__name__", "tests"), item.name
 
 
 def _version(item: pytest.Item) -> str | None:

@@ -58,9 +58,15 @@ def install_allure(timeout: float = 300.0) -> tuple[Path | None, str | None]:
         return None, "Node.js/npm not found: the HTML report was not built (every other report was written)"
     tools = tools_dir()
     tools.mkdir(parents=True, exist_ok=True)
+    # The project pins Allure in .tools/package.json + package-lock.json: `npm ci` installs exactly that.
+    pinned = (tools / "package-lock.json").is_file()
+    cmd = ["npm", "ci"] if pinned else ["npm", "install"]
+    cmd += ["--prefix", str(tools), "--no-audit", "--no-fund", "--silent"] + (
+        [] if pinned else [ALLURE_PACKAGE]
+    )
     try:
         proc = subprocess.run(
-            ["npm", "install", "--prefix", str(tools), "--no-audit", "--no-fund", "--silent", ALLURE_PACKAGE],
+            cmd,
             capture_output=True,
             text=True,
             timeout=timeout,

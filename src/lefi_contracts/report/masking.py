@@ -66,3 +66,59 @@ def _is_vendor_code(text: str) -> bool:
     """Allure's bundled JavaScript/CSS (not data): minified libraries hold long digit runs that are not people."""
     head = text[:2000]
     return head.startswith(("!function", "(()=>", "/*!", "(function")) or "webpackChunk" in head
+
+
+_TEXT_SUFFIXES = {
+    ".json",
+    ".txt",
+    ".xml",
+    ".html",
+    ".htm",
+    ".md",
+    ".csv",
+    ".log",
+    ".yaml",
+    ".yml",
+    ".properties",
+}
+
+
+def _mask_json(value: object) -> object:
+    from lefi_contracts.personnummer import mask_text
+
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [_mask_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_json(v) for k, v in value.items()}
+    return value
+
+
+def mask_files(root: Path) -> int:
+    """Mask identity numbers in files written by tools we do not control (allure-pytest-bdd records step
+    arguments verbatim); returns how many files changed. JSON is masked value by value so it stays JSON."""
+    import json
+
+    from lefi_contracts.personnummer import mask_text
+
+    changed = 0
+    if not root.is_dir():
+        return 0
+    for path in root.rglob("*"):
+        if not path.is_file() or path.suffix.lower() not in _TEXT_SUFFIXES:
+            continue
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        if not contains_identity_number(raw):
+            continue
+        if path.suffix.lower() == ".json":
+            try:
+                text = json.dumps(_mask_json(json.loads(raw)), ensure_ascii=False)
+            except ValueError:
+                text = mask_text(raw)
+        else:
+            text = mask_text(raw)
+        if text != raw:
+            path.write_text(text, encoding="utf-8")
+            changed += 1
+    return changed

@@ -1,7 +1,7 @@
 """Contract validation for every version: `contract_for(version)` picks the XSD or OpenAPI contract from the registry.
 
-    from lefi_contracts.validation import contract_for
-    violations = contract_for("8").validate_response(body, operation="hamtaFormansinformation", status=200)
+from lefi_contracts.validation import contract_for
+violations = contract_for("8").validate_response(body, operation="hamtaFormansinformation", status=200)
 """
 
 from __future__ import annotations

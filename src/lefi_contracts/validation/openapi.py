@@ -56,7 +56,16 @@ def to_json_schema(node: Any) -> Any:
         return node
     out = {}
     for key, value in node.items():
-        if key in ("nullable", "discriminator", "xml", "externalDocs", "example", "deprecated", "readOnly", "writeOnly"):
+        if key in (
+            "nullable",
+            "discriminator",
+            "xml",
+            "externalDocs",
+            "example",
+            "deprecated",
+            "readOnly",
+            "writeOnly",
+        ):
             continue
         if key in ("properties", "patternProperties", "definitions"):
             out[key] = {k: to_json_schema(v) for k, v in value.items()} if isinstance(value, dict) else value
@@ -96,7 +105,11 @@ class OpenApiContract(Contract):
     kind = "openapi"
 
     def __init__(
-        self, source: Path | str | dict[str, Any], *, version: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+        self,
+        source: Path | str | dict[str, Any],
+        *,
+        version: str | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ):
         self.version = version
         self.max_bytes = max_bytes
@@ -215,15 +228,29 @@ class OpenApiContract(Contract):
             name = missing.group(1) if missing else err.message
             return Violation(path, f"missing required property '{name}'", "openapi:required")
         if kw == "additionalProperties":
-            return Violation(path, err.message.replace("were unexpected", "are not in the contract"), "openapi:additional-property")
+            return Violation(
+                path,
+                err.message.replace("were unexpected", "are not in the contract"),
+                "openapi:additional-property",
+            )
         if kw == "type":
-            return Violation(path, f"{_short(err.instance)} is not of type {err.validator_value!r}", "openapi:type")
+            return Violation(
+                path, f"{_short(err.instance)} is not of type {err.validator_value!r}", "openapi:type"
+            )
         if kw == "enum":
-            return Violation(path, f"{_short(err.instance)} is not one of {err.validator_value}", "openapi:enum")
+            return Violation(
+                path, f"{_short(err.instance)} is not one of {err.validator_value}", "openapi:enum"
+            )
         if kw == "pattern":
-            return Violation(path, f"{_short(err.instance)} does not match the pattern {err.validator_value!r}", "openapi:pattern")
+            return Violation(
+                path,
+                f"{_short(err.instance)} does not match the pattern {err.validator_value!r}",
+                "openapi:pattern",
+            )
         if kw == "format":
-            return Violation(path, f"{_short(err.instance)} is not a valid {err.validator_value}", "openapi:format")
+            return Violation(
+                path, f"{_short(err.instance)} is not a valid {err.validator_value}", "openapi:format"
+            )
         return Violation(path, err.message, f"openapi:{kw}")
 
     def validate_document(self, data: bytes | Any, *, element: str | None = None) -> list[Violation]:
@@ -233,7 +260,9 @@ class OpenApiContract(Contract):
         if element not in (self.document.get("components") or {}).get("schemas", {}):
             raise ContractError(f"{self._name}: no schema {element!r} in components/schemas")
         try:
-            value = parse_json(data, max_bytes=self.max_bytes) if isinstance(data, bytes | bytearray) else data
+            value = (
+                parse_json(data, max_bytes=self.max_bytes) if isinstance(data, bytes | bytearray) else data
+            )
         except ResponseRejected as exc:
             return [Violation("/", str(exc), "json:malformed")]
         validator = self._validator(("schema", element), {"$ref": f"#/components/schemas/{element}"})
@@ -258,28 +287,47 @@ class OpenApiContract(Contract):
             key = f"{str(status)[0]}XX" if f"{str(status)[0]}XX" in responses else "default"
         if key not in responses:
             documented = ", ".join(str(k) for k in responses)
-            return [Violation("/", f"HTTP {status} is not a documented response of {name} ({documented})", "openapi:status")]
+            return [
+                Violation(
+                    "/",
+                    f"HTTP {status} is not a documented response of {name} ({documented})",
+                    "openapi:status",
+                )
+            ]
         response = self._deref(responses[key])
         out = self._check_headers(response, headers)
         content = response.get("content") or {}
         media = (content_type or "").split(";")[0].strip().lower()
         if not content:
             if body not in (None, b"", ""):
-                out.append(Violation("/", f"HTTP {status} of {name} has no documented body", "openapi:content"))
+                out.append(
+                    Violation("/", f"HTTP {status} of {name} has no documented body", "openapi:content")
+                )
             return out
         if not media:
             return [*out, Violation("/", "response without a content type", "openapi:content-type")]
-        media_key = media if media in content else next(
-            (m for m in content if m.endswith("/*") and media.startswith(m[:-1])), None
+        media_key = (
+            media
+            if media in content
+            else next((m for m in content if m.endswith("/*") and media.startswith(m[:-1])), None)
         )
         if media_key is None:
             documented = ", ".join(content)
-            return [*out, Violation("/", f"content type {media!r} is not documented for HTTP {status} ({documented})", "openapi:content-type")]
+            return [
+                *out,
+                Violation(
+                    "/",
+                    f"content type {media!r} is not documented for HTTP {status} ({documented})",
+                    "openapi:content-type",
+                ),
+            ]
         schema = (content[media_key] or {}).get("schema")
         if schema is None:
             return out
         try:
-            value = parse_json(body, max_bytes=self.max_bytes) if isinstance(body, bytes | bytearray) else body
+            value = (
+                parse_json(body, max_bytes=self.max_bytes) if isinstance(body, bytes | bytearray) else body
+            )
         except ResponseRejected as exc:
             return [*out, Violation("/", str(exc), "json:malformed")]
         validator = self._validator(("response", name, key, media_key), schema)
@@ -296,21 +344,37 @@ class OpenApiContract(Contract):
         return out
 
     def validate_request(
-        self, body: bytes | Any, *, operation: str | None = None, content_type: str | None = "application/json"
+        self,
+        body: bytes | Any,
+        *,
+        operation: str | None = None,
+        content_type: str | None = "application/json",
     ) -> list[Violation]:
         _, _, op = self._op(operation)
         request_body = self._deref(op.get("requestBody") or {})
         content = request_body.get("content") or {}
         if not content:
-            return [] if body in (None, b"", "") else [Violation("/", "operation takes no request body", "openapi:content")]
+            return (
+                []
+                if body in (None, b"", "")
+                else [Violation("/", "operation takes no request body", "openapi:content")]
+            )
         media = (content_type or "application/json").split(";")[0].strip().lower()
         if media not in content:
-            return [Violation("/", f"request content type {media!r} is not accepted ({', '.join(content)})", "openapi:content-type")]
+            return [
+                Violation(
+                    "/",
+                    f"request content type {media!r} is not accepted ({', '.join(content)})",
+                    "openapi:content-type",
+                )
+            ]
         schema = (content[media] or {}).get("schema")
         if schema is None:
             return []
         try:
-            value = parse_json(body, max_bytes=self.max_bytes) if isinstance(body, bytes | bytearray) else body
+            value = (
+                parse_json(body, max_bytes=self.max_bytes) if isinstance(body, bytes | bytearray) else body
+            )
         except ResponseRejected as exc:
             return [Violation("/", str(exc), "json:malformed")]
         return self._check(self._validator(("request", operation, media), schema), value)

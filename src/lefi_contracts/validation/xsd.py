@@ -48,7 +48,9 @@ class XsdContract(Contract):
 
     kind = "xsd"
 
-    def __init__(self, xsd_path: Path | str, *, version: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES):
+    def __init__(
+        self, xsd_path: Path | str, *, version: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    ):
         self.path = Path(xsd_path)
         self.version = version
         self.max_bytes = max_bytes
@@ -116,7 +118,13 @@ class XsdContract(Contract):
         """Validate one payload element (a global element of the XSD): lxml first, xmlschema only if invalid."""
         name = local(el.tag)
         if name not in self.globals:
-            return [Violation(f"/{name}", f"element '{name}' is not a global element of the contract", "xsd:unknown-element")]
+            return [
+                Violation(
+                    f"/{name}",
+                    f"element '{name}' is not a global element of the contract",
+                    "xsd:unknown-element",
+                )
+            ]
         with self._lock:
             if self._lx.validate(el):
                 return []
@@ -128,9 +136,17 @@ class XsdContract(Contract):
             root = data if isinstance(data, etree._Element) else parse_xml(data, max_bytes=self.max_bytes)
         except ResponseRejected as exc:
             return [Violation("/", str(exc), "xml:malformed")]
-        found = [] if element is None or local(root.tag) == element else [
-            Violation(f"/{local(root.tag)}", f"expected element '{element}', found '{local(root.tag)}'", "xsd:root-element")
-        ]
+        found = (
+            []
+            if element is None or local(root.tag) == element
+            else [
+                Violation(
+                    f"/{local(root.tag)}",
+                    f"expected element '{element}', found '{local(root.tag)}'",
+                    "xsd:root-element",
+                )
+            ]
+        )
         ns_problem = self._namespace_violation(root)
         if ns_problem:
             return [*found, ns_problem]
@@ -148,12 +164,18 @@ class XsdContract(Contract):
         expected = None
         if operation is not None:
             expected = {self.operation(operation).response or ""}
-        return self._validate_envelope(body, expected, status=status, content_type=content_type, headers=headers)
+        return self._validate_envelope(
+            body, expected, status=status, content_type=content_type, headers=headers
+        )
 
     def validate_request(
         self, body: bytes | Any, *, operation: str | None = None, content_type: str | None = None
     ) -> list[Violation]:
-        expected = {self.operation(operation).request or ""} if operation else {o.request or "" for o in self.operations()}
+        expected = (
+            {self.operation(operation).request or ""}
+            if operation
+            else {o.request or "" for o in self.operations()}
+        )
         return self._validate_envelope(body, expected, content_type=content_type, request=True)
 
     def _namespace_violation(self, el: etree._Element) -> Violation | None:
@@ -170,11 +192,23 @@ class XsdContract(Contract):
         """The element inside soap:Body (or the Fault), with the envelope's own violations."""
         out: list[Violation] = []
         if local(root.tag) != "Envelope":
-            return None, [Violation(f"/{local(root.tag)}", f"not a SOAP envelope: root element is '{local(root.tag)}'", "soap:envelope")]
+            return None, [
+                Violation(
+                    f"/{local(root.tag)}",
+                    f"not a SOAP envelope: root element is '{local(root.tag)}'",
+                    "soap:envelope",
+                )
+            ]
         env_ns = namespace_of(root.tag)
         if env_ns != SOAP11_NS:
             what = "SOAP 1.2" if env_ns == SOAP12_NS else repr(env_ns or "(none)")
-            out.append(Violation("/Envelope", f"envelope namespace is {what}, expected SOAP 1.1 {SOAP11_NS!r}", "soap:envelope-namespace"))
+            out.append(
+                Violation(
+                    "/Envelope",
+                    f"envelope namespace is {what}, expected SOAP 1.1 {SOAP11_NS!r}",
+                    "soap:envelope-namespace",
+                )
+            )
         bodies = [c for c in root if isinstance(c.tag, str) and local(c.tag) == "Body"]
         if not bodies:
             out.append(Violation("/Envelope", "missing soap:Body", "soap:body"))
@@ -186,7 +220,11 @@ class XsdContract(Contract):
             out.append(Violation("/Envelope/Body", "empty soap:Body", "soap:body"))
             return None, out
         if len(children) > 1:
-            out.append(Violation("/Envelope/Body", f"soap:Body holds {len(children)} elements, expected one", "soap:body"))
+            out.append(
+                Violation(
+                    "/Envelope/Body", f"soap:Body holds {len(children)} elements, expected one", "soap:body"
+                )
+            )
         return children[0], out
 
     def _validate_envelope(
@@ -200,8 +238,12 @@ class XsdContract(Contract):
         request: bool = False,
     ) -> list[Violation]:
         out: list[Violation] = []
-        if content_type is not None and not content_type.split(";")[0].strip().lower() == "text/xml":
-            out.append(Violation("/", f"content type {content_type!r}, expected text/xml (SOAP 1.1)", "soap:content-type"))
+        if content_type is not None and content_type.split(";")[0].strip().lower() != "text/xml":
+            out.append(
+                Violation(
+                    "/", f"content type {content_type!r}, expected text/xml (SOAP 1.1)", "soap:content-type"
+                )
+            )
         try:
             root = body if isinstance(body, etree._Element) else parse_xml(body, max_bytes=self.max_bytes)
         except ResponseRejected as exc:
@@ -213,14 +255,25 @@ class XsdContract(Contract):
         if namespace_of(payload.tag) in (SOAP11_NS, SOAP12_NS) and local(payload.tag) == "Fault":
             return out + self._validate_fault(payload, status, headers, request)
         if status is not None and status != 200:
-            out.append(Violation("/Envelope/Body", f"HTTP {status} with a non-fault body (SOAP 1.1: only a Fault may go with an error status)", "soap:status"))
+            out.append(
+                Violation(
+                    "/Envelope/Body",
+                    f"HTTP {status} with a non-fault body (SOAP 1.1: only a Fault may go with an error status)",
+                    "soap:status",
+                )
+            )
         ns_problem = self._namespace_violation(payload)
         if ns_problem:
             return [*out, ns_problem]
         name = local(payload.tag)
         if expected is not None and name not in expected:
             want = " or ".join(sorted(expected))
-            return [*out, Violation(f"/{name}", f"expected element '{want}' in soap:Body, found '{name}'", "soap:operation")]
+            return [
+                *out,
+                Violation(
+                    f"/{name}", f"expected element '{want}' in soap:Body, found '{name}'", "soap:operation"
+                ),
+            ]
         return out + self.validate_element(payload)
 
     def _validate_fault(
@@ -230,7 +283,13 @@ class XsdContract(Contract):
         if request:
             return [Violation("/Fault", "a request must not be a SOAP Fault", "soap:operation")]
         if status is not None and status not in (500, 503):
-            out.append(Violation("/Fault", f"SOAP Fault with HTTP {status} (SOAP 1.1: 500; 503 in maintenance)", "soap:fault-status"))
+            out.append(
+                Violation(
+                    "/Fault",
+                    f"SOAP Fault with HTTP {status} (SOAP 1.1: 500; 503 in maintenance)",
+                    "soap:fault-status",
+                )
+            )
         if status == 503 and headers is not None and not _header(headers, "retry-after"):
             out.append(Violation("/Fault", "HTTP 503 without a Retry-After header", "soap:retry-after"))
         children = {local(c.tag): c for c in fault if isinstance(c.tag, str)}
@@ -242,24 +301,37 @@ class XsdContract(Contract):
             prefix, _, name = text.rpartition(":")
             ns = code_el.nsmap.get(prefix or None)
             if ns != SOAP11_NS or name not in ("Client", "Server"):
-                out.append(Violation("/Fault/faultcode", f"faultcode {text!r} is not soap:Client or soap:Server", "soap:fault"))
+                out.append(
+                    Violation(
+                        "/Fault/faultcode",
+                        f"faultcode {text!r} is not soap:Client or soap:Server",
+                        "soap:fault",
+                    )
+                )
         string_el = children.get("faultstring")
         if string_el is None or not (string_el.text or "").strip():
             out.append(Violation("/Fault", "missing faultstring", "soap:fault"))
         elif contains_identity_number(string_el.text or ""):
-            out.append(Violation("/Fault/faultstring", "faultstring holds a personnummer", "privacy:identity-number"))
+            out.append(
+                Violation("/Fault/faultstring", "faultstring holds a personnummer", "privacy:identity-number")
+            )
         detail = children.get("detail")
         fel = None
         if detail is not None:
             fel = next((c for c in detail if isinstance(c.tag, str) and local(c.tag) == FAULT_ELEMENT), None)
         if fel is None:
-            return [*out, Violation("/Fault/detail", f"missing detail element '{FAULT_ELEMENT}'", "soap:fault-detail")]
+            return [
+                *out,
+                Violation("/Fault/detail", f"missing detail element '{FAULT_ELEMENT}'", "soap:fault-detail"),
+            ]
         ns_problem = self._namespace_violation(fel)
         if ns_problem:
             return [*out, ns_problem]
         meddelande = next((c for c in fel if isinstance(c.tag, str) and local(c.tag) == "meddelande"), None)
         if meddelande is not None and contains_identity_number(meddelande.text or ""):
-            out.append(Violation("/fel/meddelande", "fault message holds a personnummer", "privacy:identity-number"))
+            out.append(
+                Violation("/fel/meddelande", "fault message holds a personnummer", "privacy:identity-number")
+            )
         return out + self.validate_element(fel)
 
     # -- messages -----------------------------------------------------------------------------------------
@@ -288,7 +360,9 @@ class XsdContract(Contract):
         expected_names = [local(getattr(e, "name", "") or "") for e in expected if getattr(e, "name", None)]
         invalid = getattr(err, "invalid_tag", None)
         if "is not complete" in reason:
-            names = expected_names or [local(t) for t in _TAG_IN_QUOTES.findall(reason.split("expected")[0])[1:]]
+            names = expected_names or [
+                local(t) for t in _TAG_IN_QUOTES.findall(reason.split("expected")[0])[1:]
+            ]
             return Violation(path, f"missing required element {_names(names)}", "xsd:missing-element")
         if invalid is not None or reason.startswith("Unexpected child"):
             bad = local(invalid) if invalid else "?"
@@ -296,15 +370,20 @@ class XsdContract(Contract):
             required = [e for e in expected if getattr(e, "min_occurs", 0) >= 1]
             if bad in siblings and required:
                 names = [local(e.name) for e in required]
-                return Violation(path, f"missing required element {_names(names)} (found '{bad}')", "xsd:missing-element")
+                return Violation(
+                    path, f"missing required element {_names(names)} (found '{bad}')", "xsd:missing-element"
+                )
             if bad in siblings:
-                return Violation(path, f"element '{bad}' out of order or repeated (expected {_names(expected_names)})", "xsd:order")
+                tail = f" (expected {_names(expected_names)})" if expected_names else ""
+                return Violation(path, f"element '{bad}' out of order or repeated{tail}", "xsd:order")
             tail = f" (expected {_names(expected_names)})" if expected_names else ""
             return Violation(path, f"unexpected element '{bad}'{tail}", "xsd:unexpected-element")
         value = (node.text or "").strip() if len(node) == 0 else None
         shown = f"value {value!r}" if value is not None else "value"
         if "pattern" in reason:
-            return Violation(path, f"{shown} does not match the pattern {_after(reason, 'of ')}", "xsd:pattern")
+            return Violation(
+                path, f"{shown} does not match the pattern {_after(reason, 'of ')}", "xsd:pattern"
+            )
         if "must be one of" in reason:
             return Violation(path, f"{shown} is not one of {_after(reason, 'one of ')}", "xsd:enumeration")
         validator = getattr(err, "validator", None)
@@ -316,7 +395,9 @@ class XsdContract(Contract):
     def _children_of(self, node: etree._Element) -> list[Any]:
         decl = self._decl_for(node)
         content = getattr(getattr(decl, "type", None), "content", None)
-        return list(content.iter_elements()) if content is not None and hasattr(content, "iter_elements") else []
+        return (
+            list(content.iter_elements()) if content is not None and hasattr(content, "iter_elements") else []
+        )
 
     def _decl_for(self, node: etree._Element) -> Any:
         chain = [node, *node.iterancestors()]
@@ -347,7 +428,9 @@ class XsdContract(Contract):
         while chain[-1] is not root and chain[-1].getparent() is not None:
             chain.append(chain[-1].getparent())
         chain.reverse()
-        decl = self.xmlschema.elements.get(local(chain[0].tag)) if local(chain[0].tag) in self.globals else None
+        decl = (
+            self.xmlschema.elements.get(local(chain[0].tag)) if local(chain[0].tag) in self.globals else None
+        )
         parts = [local(chain[0].tag)]
         for el in chain[1:]:
             decl = self._child_decl(decl, el.tag) if decl is not None else None
@@ -378,7 +461,11 @@ class XsdContract(Contract):
         """A request element from a dict in any key order; invalid values are still written (fuzzing needs them)."""
         try:
             result = self.xmlschema.encode(
-                data, path=self.qname(element), namespaces={"": self.namespace or ""}, unordered=True, validation="lax"
+                data,
+                path=self.qname(element),
+                namespaces={"": self.namespace or ""},
+                unordered=True,
+                validation="lax",
             )
         except (xmlschema.XMLSchemaException, ValueError, TypeError, KeyError) as exc:
             raise ContractError(f"cannot encode {element}: {_first_line(exc)}") from None
@@ -388,7 +475,9 @@ class XsdContract(Contract):
         if isinstance(elem, etree._Element):
             xml = etree.tostring(elem)
         else:
-            xml = ET.tostring(elem, encoding="utf-8", default_namespace=self.namespace or None, xml_declaration=False)
+            xml = ET.tostring(
+                elem, encoding="utf-8", default_namespace=self.namespace or None, xml_declaration=False
+            )
         return xml, [str(getattr(e, "reason", e)) for e in errors]
 
 

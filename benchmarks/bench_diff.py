@@ -1,0 +1,117 @@
+"""Benchmark: time to read and diff two generated schemas of 50-400 KB (figures only, no assertions).
+
+Each schema has N named complex types referencing each other (a deep, shared graph, with a
+recursive type), facets, enums and attributes; the "new" one carries a handful of changes.
+Run: .venv/bin/python benchmarks/bench_diff.py
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from lefi_contracts.compat import diff_models
+from lefi_contracts.compat.openapi_reader import read_openapi
+from lefi_contracts.compat.xsd_reader import read_xsd
+
+
+def make_xsd(n_types: int, changed: bool) -> str:
+    parts = ['<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:bench" '
+             'xmlns="urn:bench" elementFormDefault="qualified">',
+             '<xs:element name="root" type="T0"/>',
+             '<xs:simpleType name="Code"><xs:restriction base="xs:string">'
+             + "".join(f'<xs:enumeration value="C{i}"/>' for i in range(20 + (1 if changed else 0)))
+             + "</xs:restriction></xs:simpleType>"]  # fmt: skip
+    for i in range(n_types):
+        kids = [f'<xs:element name="id{i}" type="xs:string"/>',
+                f'<xs:element name="code{i}" type="Code" minOccurs="0"/>',
+                f'<xs:element name="amount{i}" minOccurs="0"><xs:simpleType><xs:restriction base="xs:decimal">'
+                f'<xs:totalDigits value="{12 if not (changed and i % 97 == 5) else 10}"/></xs:restriction></xs:simpleType></xs:element>',
+                f'<xs:element name="text{i}" minOccurs="0"><xs:simpleType><xs:restriction base="xs:string">'
+                f'<xs:maxLength value="80"/><xs:pattern value="[A-Za-z0-9 ]*"/></xs:restriction></xs:simpleType></xs:element>']  # fmt: skip
+        for j in (1, 2, 3):
+            if i * 3 + j < n_types:
+                kids.append(
+                    f'<xs:element name="child{j}" type="T{i * 3 + j}" minOccurs="0" maxOccurs="unbounded"/>'
+                )
+        if i % 50 == 0:
+            kids.append('<xs:element name="self" type="T0" minOccurs="0"/>')  # recursion
+        if changed and i % 89 == 7:
+            kids.append(f'<xs:element name="added{i}" type="xs:string" minOccurs="0"/>')
+        if changed and i % 113 == 11:
+            kids = [k for k in kids if f'name="text{i}"' not in k]
+        parts.append(f'<xs:complexType name="T{i}"><xs:sequence>{"".join(kids)}</xs:sequence>'
+                     f'<xs:attribute name="v{i}" type="xs:int"/></xs:complexType>')  # fmt: skip
+    parts.append("</xs:schema>")
+    return "\n".join(parts)
+
+
+def make_openapi(n: int, changed: bool) -> dict:
+    schemas = {}
+    for i in range(n):
+        props = {f"id{i}": {"type": "string", "maxLength": 40}, f"n{i}": {"type": "integer", "maximum": 100},
+                 f"kod{i}": {"type": "string", "enum": ["A", "B", "C"] + (["D"] if changed and i % 50 == 3 else [])}}  # fmt: skip
+        for j in (1, 2, 3):
+            if i * 3 + j < n:
+                props[f"child{j}"] = {
+                    "type": "array",
+                    "items": {"$ref": f"#/components/schemas/S{i * 3 + j}"},
+                }
+        if changed and i % 70 == 9:
+            props.pop(f"n{i}")
+        schemas[f"S{i}"] = {"type": "object", "properties": props, "required": [f"id{i}"]}
+    return {"openapi": "3.0.3", "info": {"title": "bench", "version": "1"},
+            "paths": {"/x": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/S0"}}}},
+                                      "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/S0"}}}}}}}},
+            "components": {"schemas": schemas}}  # fmt: skip
+
+
+def bench_xsd(tmp: Path, target_kb: int) -> None:
+    per_type = len(make_xsd(100, False)) / 100
+    n = max(3, int(target_kb * 1024 / per_type))
+    old, new = tmp / f"old{target_kb}.xsd", tmp / f"new{target_kb}.xsd"
+    old.write_text(make_xsd(n, False))
+    new.write_text(make_xsd(n, True))
+    t0 = time.perf_counter()
+    om, nm = read_xsd(old), read_xsd(new)
+    t1 = time.perf_counter()
+    rep = diff_models(om, nm, reader="strict", witnesses=False, samples=0)
+    t2 = time.perf_counter()
+    rep_w = diff_models(om, nm, reader="strict", witnesses=True, samples=0)
+    t3 = time.perf_counter()
+    print(f"XSD  {old.stat().st_size / 1024:7.0f} KB {n:5d} types: read both {t1 - t0:6.2f} s, "
+          f"diff {t2 - t1:6.3f} s ({len(rep.findings)} findings), diff+witnesses {t3 - t2:6.2f} s "
+          f"({sum(1 for f in rep_w.findings if f.witness)} witnesses)")  # fmt: skip
+
+
+def bench_openapi(tmp: Path, target_kb: int) -> None:
+    per = len(json.dumps(make_openapi(100, False))) / 100
+    n = max(3, int(target_kb * 1024 / per))
+    old, new = tmp / f"old{target_kb}.json", tmp / f"new{target_kb}.json"
+    old.write_text(json.dumps(make_openapi(n, False)))
+    new.write_text(json.dumps(make_openapi(n, True)))
+    t0 = time.perf_counter()
+    om, nm = read_openapi(old), read_openapi(new)
+    t1 = time.perf_counter()
+    rep = diff_models(om, nm, reader="strict", witnesses=False, samples=0)
+    t2 = time.perf_counter()
+    rep_w = diff_models(om, nm, reader="strict", witnesses=True, samples=0)
+    t3 = time.perf_counter()
+    print(f"OAS  {old.stat().st_size / 1024:7.0f} KB {n:5d} schemas: read both {t1 - t0:6.2f} s, "
+          f"diff {t2 - t1:6.3f} s ({len(rep.findings)} findings), diff+witnesses {t3 - t2:6.2f} s "
+          f"({sum(1 for f in rep_w.findings if f.witness)} witnesses)")  # fmt: skip
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        for kb in (50, 100, 200, 400):
+            bench_xsd(tmp, kb)
+        for kb in (50, 100, 200, 400):
+            bench_openapi(tmp, kb)
+
+
+if __name__ == "__main__":
+    main()

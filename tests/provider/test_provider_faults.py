@@ -1,0 +1,278 @@
+"""Each named fault is visible in the provider's answers, and the same probe on a clean provider holds the rule.
+
+One provider per fault (a start on the shared database takes about 0.1 s). Each probe returns True when the rule
+holds; the test asserts it holds on the clean provider and is broken with the fault switched on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from provider_testkit import CLEAN_NOW, Answer, hamta
+
+from lefi_contracts.contracts import VersionInfo, registry
+from lefi_contracts.errors import UsageError
+from lefi_contracts.provider import ProviderConfig, list_faults, running_provider
+from lefi_contracts.provider.faults import affects
+
+Probe = Callable[[httpx.Client, dict[str, Any], VersionInfo], bool]
+PERIOD = {"from": "2024-01-01", "tom": "2024-12-31"}
+
+
+def q(
+    http: httpx.Client,
+    cat: dict[str, Any],
+    v: VersionInfo,
+    persona: str,
+    actor: str = "municipality",
+    period: dict[str, str] | None = None,
+    anvandare: str | None = None,
+    pnr: str | None = None,
+    **lists: list[str],
+) -> Answer:
+    p = cat.get(persona, {})
+    return hamta(
+        http,
+        v,
+        cat[actor]["aktorsId"],
+        pnr or p["personnummer"],
+        period or p.get("period", PERIOD),
+        anvandare,
+        **lists,
+    )
+
+
+def beslut(answer: Answer, key: str) -> list[dict[str, Any]]:
+    return [b for a in answer.fi.get(key, []) for b in a.get("beslut", [])]
+
+
+def ok_and_valid(answer: Answer) -> bool:
+    return answer.status == 200 and answer.schema_errors == []
+
+
+def set_clock(http: httpx.Client, now: str | None) -> None:
+    assert http.post("/_lefi/clock", json={"now": now}).status_code == 200
+
+
+PROBES: dict[str, Probe] = {
+    "fsjp-leaks-into-old-versions": lambda h, c, v: all(
+        b["fattades"] <= "2024-05-19"
+        for b in beslut(
+            q(h, c, v, "forebyggande-sjukpenning-after-cutoff", formansinformation=["FK:SJP"]),
+            "sjukpenningarende",
+        )
+    ),
+    "fsjp-own-set-missing": lambda h, c, v: bool(
+        q(h, c, v, "forebyggande-sjukpenning-after-cutoff", formansinformation=["FK:FSJP"]).fi.get(
+            "forebyggandeSjukpenningsarende"
+        )
+    ),
+    "beloppstyp-missing": lambda h, c, v: all(
+        "beloppstyp" in d
+        for up in q(h, c, v, "preliminara-dagersattning-sjukpenning", preliminaraUtbetalningar=["FK:SJP"]).fi[
+            "preliminarautbetalningar"
+        ]
+        for d in up["utbetalningsdetalj"]
+    ),
+    "harmonised-leaks-into-old-versions": lambda h, c, v: (
+        ok_and_valid(
+            a := q(h, c, v, "preliminara-dagersattning-sjukpenning", preliminaraUtbetalningar=["FK:SJP"])
+        )
+        and "beloppstyp" not in a.text
+    ),
+    "bostadsbidrag-beloppsperiod-dropped": lambda h, c, v: (
+        len(
+            beslut(
+                q(h, c, v, "bostadsbidrag-flera-beloppsperioder", formansinformation=["FK:BOB"]),
+                "bostadsbidragsarende",
+            )
+        )
+        == c["bostadsbidrag-flera-beloppsperioder"]["beloppsperioder"]
+    ),
+    "duplicate-arenden-merged": lambda h, c, v: (
+        len(
+            q(h, c, v, "flera-sjukpenningarenden-samma-anmalningsdatum", formansinformation=["FK:SJP"]).fi[
+                "sjukpenningarende"
+            ]
+        )
+        == c["flera-sjukpenningarenden-samma-anmalningsdatum"]["arenden"]
+    ),
+    "karens-as-arende": lambda h, c, v: (
+        "sjukpenningarende" not in q(h, c, v, "karensersattning", formansinformation=["FK:SJP"]).fi
+    ),
+    "pm-in-fk-model": lambda h, c, v: (
+        ok_and_valid(a := q(h, c, v, "pensionsmyndigheten-allman-pension", utbetalningar=["PM:AP"]))
+        and "utbetalningsuppgift" not in a.fi
+        and bool(a.data.get("utbetalningar"))
+    ),
+    "period-over-two-years-accepted": lambda h, c, v: (
+        q(
+            h,
+            c,
+            v,
+            "effected-payments",
+            period={"from": "2021-01-01", "tom": "2024-01-01"},
+            formansinformation=["FK:SJP"],
+        ).status
+        != 200
+    ),
+    "no-group-accepted": lambda h, c, v: q(h, c, v, "effected-payments").status != 200,
+    "unknown-actor-accepted": lambda h, c, v: (
+        q(h, c, v, "effected-payments", actor="unknown-actor", formansinformation=["FK:SJP"]).status != 200
+    ),
+    "obehorig-delivered": lambda h, c, v: (
+        "bostadsbidragsarende"
+        not in q(
+            h,
+            c,
+            v,
+            "bostadsbidrag-flera-beloppsperioder",
+            actor="actor-without-FK:BOB",
+            formansinformation=["FK:BOB"],
+        ).fi
+    ),
+    "personnummer-in-error": lambda h, c, v: (
+        c["effected-payments"]["personnummer"]
+        not in q(
+            h,
+            c,
+            v,
+            "effected-payments",
+            period={"from": "2021-01-01", "tom": "2024-01-01"},
+            formansinformation=["FK:SJP"],
+        ).text
+    ),
+    "wrong-namespace": lambda h, c, v: (
+        q(h, c, v, "effected-payments", formansinformation=["FK:SJP"]).element_ns == v.namespace
+    ),
+    "required-element-missing": lambda h, c, v: bool(
+        (q(h, c, v, "effected-payments", formansinformation=["FK:SJP"]).data or {}).get("utlamnare")
+    ),
+    "maintenance-ignored": lambda h, c, v: _at(
+        h,
+        "2025-03-17T10:00:00+01:00",
+        lambda: q(h, c, v, "effected-payments", formansinformation=["FK:SJP"]).status == 503,
+    ),
+    "expired-user-accepted": lambda h, c, v: _at(
+        h,
+        c["expired-user-3-years"]["clock"],
+        lambda: (
+            q(
+                h,
+                c,
+                v,
+                "effected-payments",
+                anvandare=c["expired-user-3-years"]["anvandare"],
+                formansinformation=["FK:SJP"],
+            ).status
+            != 200
+        ),
+    ),
+    "behorighet-three-years": lambda h, c, v: _at(
+        h,
+        c["expired-user-2-years"]["clock"],
+        lambda: (
+            q(
+                h,
+                c,
+                v,
+                "effected-payments",
+                anvandare=c["expired-user-2-years"]["anvandare"],
+                formansinformation=["FK:SJP"],
+            ).status
+            != 200
+        ),
+    ),
+    "netto-mismatch": lambda h, c, v: all(
+        abs(u["nettobelopp"]["summa"] - (u["bruttobelopp"]["summa"] - u["avdragsbelopp"]["summa"])) < 0.005
+        for u in q(h, c, v, "effected-payments", utbetalningar=["FK:SJP"]).fi["utbetalningsuppgift"]
+    ),
+    "agency-down-delivers-data": lambda h, c, v: _agency_down(
+        h, lambda: not q(h, c, v, "effected-payments", formansinformation=["FK:SJP"]).fi
+    ),
+    "invalid-personnummer-accepted": lambda h, c, v: (
+        q(
+            h,
+            c,
+            v,
+            "effected-payments",
+            formansinformation=["FK:SJP"],
+            pnr=c["effected-payments"]["personnummer"][:-1]
+            + str((int(c["effected-payments"]["personnummer"][-1]) + 1) % 10),
+        ).status
+        != 200
+    ),
+    "server-error-on-rare-input": lambda h, c, v: (
+        q(
+            h,
+            c,
+            v,
+            "effected-payments",
+            period={"from": "2024-02-29", "tom": "2024-02-29"},
+            formansinformation=["FK:SJP"],
+        ).status
+        == 200
+    ),
+    "schema-violation-on-rare-branch": lambda h, c, v: (
+        ok_and_valid(a := q(h, c, v, "studiemedel", ovrigInformation=["FK:STAV"]))
+        and bool(a.fi.get("studiemedelsavisering"))
+    ),
+}
+
+
+def _at(http: httpx.Client, now: str, check: Callable[[], bool]) -> bool:
+    set_clock(http, now)
+    try:
+        return check()
+    finally:
+        set_clock(http, CLEAN_NOW.isoformat())
+
+
+def _agency_down(http: httpx.Client, check: Callable[[], bool]) -> bool:
+    assert http.post("/_lefi/agency-state", json={"FK": "FELANDE"}).status_code == 200
+    try:
+        return check()
+    finally:
+        http.post("/_lefi/agency-state", json={"FK": "OK"})
+
+
+FAULTS = list_faults()
+
+
+def _versions_for(name: str) -> list[VersionInfo]:
+    return [v for v in registry().served() if affects(name, v)]
+
+
+def test_every_fault_has_a_probe_and_at_least_eighteen() -> None:
+    assert {f.name for f in FAULTS} == set(PROBES)
+    assert len(FAULTS) >= 18
+    assert {f.name for f in FAULTS if f.only_fuzzing} == {
+        "invalid-personnummer-accepted",
+        "server-error-on-rare-input",
+        "schema-violation-on-rare-branch",
+    }
+    assert all(f.versions and f.description for f in FAULTS)
+
+
+def test_unknown_fault_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"known faults: .*netto-mismatch"):
+        ProviderConfig(db_path=tmp_path / "x.sqlite", faults=frozenset({"no-such-fault"}))
+
+
+@pytest.mark.parametrize("fault", [f.name for f in FAULTS])
+def test_fault_is_visible(fault: str, provider_db: Path, clean_url: str, cat: dict[str, Any]) -> None:
+    versions = _versions_for(fault)
+    assert versions, f"{fault} affects no served version"
+    probe = PROBES[fault]
+    with httpx.Client(base_url=clean_url, timeout=10) as clean:
+        for v in versions:
+            assert probe(clean, cat, v), f"the clean provider breaks the rule of {fault} in v{v.number}"
+    config = ProviderConfig(db_path=provider_db, now=CLEAN_NOW, faults=frozenset({fault}))
+    with running_provider(config) as url, httpx.Client(base_url=url, timeout=10) as faulty:
+        for v in versions:
+            assert not probe(faulty, cat, v), f"{fault} is not visible in v{v.number}"
+        assert faulty.get("/_lefi/faults").json() == [fault]
