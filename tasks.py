@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Set-up and entry points that need nothing but python3: creates .venv, installs the project, runs a job.
 
-    python3 tasks.py gate [gate options]   the full release gate against the embedded reference provider
-    python3 tasks.py test [pytest options] the test suite (our own tests, then the Gherkin scenarios)
-    python3 tasks.py lint                  ruff check + ruff format --check
+python3 tasks.py gate [gate options]   the full release gate against the embedded reference provider
+python3 tasks.py test [pytest options] the test suite (our own tests, then the Gherkin scenarios)
+python3 tasks.py lint                  ruff check + ruff format --check
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ def ensure_env() -> None:
     if STAMP.exists() and STAMP.read_text() == digest:
         return
     print("tasks: installing lefi-contracts and its dependencies into .venv", flush=True)
-    code = _run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[dev]")
+    code = _run(
+        BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[dev]"
+    )
     if code != 0:
         sys.exit(f"tasks: pip install failed (exit {code})")
     STAMP.write_text(digest)

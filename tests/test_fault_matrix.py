@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -88,18 +87,94 @@ FAULT_MATRIX: dict[str, list[tuple[str, dict[str, str]]]] = {
 }
 
 
-def run_scenarios(target: str, out: Path, *extra: str) -> list[dict[str, Any]]:
-    """Run every scenario against `target` in a subprocess; the outcome of each scenario row."""
-    cmd = [sys.executable, "-m", "pytest", "steps", "-q", "--target", target]
-    cmd += ["--lefi-outcomes", str(out), *extra]
+def _python(*args: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), *args]
+
+
+def _env() -> dict[str, str]:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("LEFI_TARGET", None)
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
-    if not out.is_file():
-        raise AssertionError(
-            f"the scenario run wrote no outcomes (exit {proc.returncode}): {proc.stdout[-2000:]}{proc.stderr[-2000:]}"
+    return env
+
+
+def drive(jobs: list[tuple[str, str]]) -> int:
+    """Run the scenarios against each (target URL, outcomes file) in turn, in THIS process: the contracts and XSDs
+    a run loads stay cached for the next, so a run costs its scenarios, not start-up."""
+    for target, out in jobs:
+        pytest.main(["steps", "-p", "no:terminal", "--target", target, "--lefi-outcomes", out])
+    return 0
+
+
+def serve_one(db: str, fault: str) -> int:
+    """A provider in its own process (no GIL shared with the others): prints its URL, serves until stdin closes."""
+    config = ProviderConfig(db_path=Path(db), faults=frozenset({fault} - {""}))
+    with running_provider(config) as url:
+        print(url, flush=True)
+        sys.stdin.read()
+    return 0
+
+
+class Provider:
+    """A reference provider started with one fault (or none) in a subprocess."""
+
+    def __init__(self, db: Path, fault: str | None) -> None:
+        self.proc = subprocess.Popen(
+            _python("--serve", str(db), fault or ""),
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=_env(),
         )
-    return json.loads(out.read_text(encoding="utf-8"))
+        assert self.proc.stdout is not None
+        self.url = self.proc.stdout.readline().strip()
+        if not self.url.startswith("http"):
+            self.stop()
+            raise AssertionError(f"the provider with fault {fault} did not start")
+
+    def stop(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def run_all(
+    db: Path, faults: list[str | None], out_dir: Path, workers: int = 2
+) -> dict[str | None, list[dict[str, Any]]]:
+    """Outcomes of every scenario against a provider started with each fault; `workers` driver processes."""
+    Provider(db, None).stop()  # the first start builds the shared database; every later start reuses it
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        providers = dict(zip(faults, pool.map(lambda f: Provider(db, f), faults), strict=True))
+    try:
+        outs = {f: out_dir / f"{f or 'correct'}.json" for f in faults}
+        shares = [faults[i::workers] for i in range(workers)]
+        drivers = []
+        for share in shares:
+            jobs = [[providers[f].url, str(outs[f])] for f in share]
+            job_file = out_dir / f"jobs-{len(drivers)}.json"
+            job_file.write_text(json.dumps(jobs), encoding="utf-8")
+            drivers.append(
+                subprocess.Popen(
+                    _python("--drive", str(job_file)),
+                    cwd=ROOT,
+                    env=_env(),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        logs = [d.communicate(timeout=900)[0].decode("utf-8", "replace") for d in drivers]
+    finally:
+        for provider in providers.values():
+            provider.stop()
+    results = {}
+    for fault, out in outs.items():
+        if not out.is_file():
+            raise AssertionError(f"no outcomes for fault {fault}: {''.join(logs)[-3000:]}")
+        results[fault] = json.loads(out.read_text(encoding="utf-8"))
+    return results
 
 
 def _scenario_name(entry: dict[str, Any]) -> str:
@@ -138,23 +213,12 @@ def _served_faults() -> list[str]:
     return names
 
 
-def _run_with(fault: str | None, db: Path, out_dir: Path) -> tuple[str | None, list[dict[str, Any]]]:
-    config = ProviderConfig(db_path=db, faults=frozenset({fault} if fault else set()))
-    with running_provider(config) as url:
-        return fault, run_scenarios(url, out_dir / f"{fault or 'correct'}.json")
-
-
 @pytest.fixture(scope="module")
 def outcomes(
     shared_db: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str | None, list[dict[str, Any]]]]:
-    """Scenario outcomes against the correct provider and against each named fault (two runs at a time)."""
-    out_dir = tmp_path_factory.mktemp("outcomes")
-    results = dict([_run_with(None, shared_db, out_dir)])  # first: builds the shared database
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for fault, result in pool.map(lambda f: _run_with(f, shared_db, out_dir), _served_faults()):
-            results[fault] = result
-    yield results
+) -> dict[str | None, list[dict[str, Any]]]:
+    """Scenario outcomes against the correct provider and against each named fault."""
+    return run_all(shared_db, [None, *_served_faults()], tmp_path_factory.mktemp("outcomes"))
 
 
 def test_every_scenario_passes_against_the_correct_provider(
@@ -193,3 +257,11 @@ def test_exactly_the_expected_scenarios_fail(
         + f"\n{len(extra)} unexpected failures:\n"
         + "\n".join(extra)
     )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--drive"]:
+        sys.exit(drive(json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))))
+    if sys.argv[1:2] == ["--serve"]:
+        sys.exit(serve_one(sys.argv[2], sys.argv[3]))
+    sys.exit("usage: test_fault_matrix.py --drive JOBS.json | --serve DB FAULT")

@@ -7,7 +7,15 @@ from lefi_contracts import personnummer as pnr
 
 @pytest.mark.parametrize(
     "number",
-    ["197407029284", "7407029284", "740702-9284", "194408139089", "191212121212", "201701102384", "189102279800"],
+    [
+        "197407029284",
+        "7407029284",
+        "740702-9284",
+        "194408139089",
+        "191212121212",
+        "201701102384",
+        "189102279800",
+    ],
 )
 def test_valid_personnummer(number: str) -> None:
     assert pnr.is_valid(number)

@@ -18,20 +18,26 @@ from lefi_contracts.errors import ContractError, TargetUnavailable, UsageError
 CATALOGUE_PATH = "/_lefi/catalogue"
 
 
-def load_catalogue(path: Path | None = None, *, target: str | None = None, timeout: float = 10.0) -> dict[str, Any]:
+def load_catalogue(
+    path: Path | None = None, *, target: str | None = None, timeout: float = 10.0
+) -> dict[str, Any]:
     if path is not None:
         if not path.is_file():
             raise UsageError(f"fixture catalogue {path} does not exist")
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ContractError(f"fixture catalogue {path}: not valid YAML ({exc.__class__.__name__})") from None
+            raise ContractError(
+                f"fixture catalogue {path}: not valid YAML ({exc.__class__.__name__})"
+            ) from None
     elif target is not None:
         url = target.rstrip("/") + CATALOGUE_PATH
         try:
             response = httpx.get(url, timeout=timeout)
         except httpx.HTTPError as exc:
-            raise TargetUnavailable(f"cannot fetch the fixture catalogue from {url}: {exc.__class__.__name__}") from None
+            raise TargetUnavailable(
+                f"cannot fetch the fixture catalogue from {url}: {exc.__class__.__name__}"
+            ) from None
         if response.status_code != 200:
             raise UsageError(
                 f"{url} answered {response.status_code}: a target that is not the reference provider needs "

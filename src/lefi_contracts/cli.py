@@ -34,7 +34,9 @@ def _positive_int(text: str) -> int:
 
 
 def _add_target(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--target", help="base URL of the provider under test (default: the embedded reference provider)")
+    p.add_argument(
+        "--target", help="base URL of the provider under test (default: the embedded reference provider)"
+    )
     p.add_argument("--cert", help="client certificate (PEM) for mutual TLS")
     p.add_argument("--key", help="client private key (PEM) for mutual TLS")
     p.add_argument("--ca", help="CA bundle (PEM) that signs the target's certificate")
@@ -48,7 +50,9 @@ def _cmd_versions(args: argparse.Namespace) -> int:
     for v in reg.versions.values():
         files = ", ".join(str(p.relative_to(reg.root)) for p in v.contract_files.values())
         sunset = f" sunset {v.sunset}" if v.sunset else ""
-        print(f"{v.number:>3}  {v.label:<7} {v.transport:<4} {v.status:<10} released {v.released}{sunset}  {files}")
+        print(
+            f"{v.number:>3}  {v.label:<7} {v.transport:<4} {v.status:<10} released {v.released}{sunset}  {files}"
+        )
     return EXIT_OK
 
 
@@ -65,8 +69,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from lefi_contracts.provider.server import serve
 
     config = ProviderConfig.from_cli(
-        db_path=args.db, seed=args.seed, faults=args.fault, now=args.now, tls_cert=args.tls_cert,
-        tls_key=args.tls_key, client_ca=args.client_ca,
+        db_path=args.db,
+        seed=args.seed,
+        faults=args.fault,
+        now=args.now,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        client_ca=args.client_ca,
     )
     serve(config, host=args.host, port=args.port)
     return EXIT_OK
@@ -82,7 +91,11 @@ def _cmd_fuzz(args: argparse.Namespace) -> int:
     from lefi_contracts.fuzz import command_fuzz
 
     text, code = command_fuzz(
-        target=args.target, versions=args.versions, examples=args.examples, seed=args.seed, reports_dir=args.reports,
+        target=args.target,
+        versions=args.versions,
+        examples=args.examples,
+        seed=args.seed,
+        reports_dir=args.reports,
     )
     print(text)
     return code
@@ -92,7 +105,12 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     from lefi_contracts.compat import command_diff
 
     text, code = command_diff(
-        args.old, args.new, fmt=args.format, fail_on=args.fail_on, reader=args.reader, waivers=args.waivers,
+        args.old,
+        args.new,
+        fmt=args.format,
+        fail_on=args.fail_on,
+        reader=args.reader,
+        waivers=args.waivers,
     )
     print(text)
     return code
@@ -123,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_versions)
 
     p = sub.add_parser("serve", help="run the reference provider (all versions on one port)")
-    p.add_argument("--db", type=Path, default=Path("lefi-provider.sqlite"), help="SQLite file (built on first start)")
+    p.add_argument(
+        "--db", type=Path, default=Path("lefi-provider.sqlite"), help="SQLite file (built on first start)"
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_positive_int, default=8080)
     p.add_argument("--seed", type=_positive_int, default=None, help="seed of the synthetic data set")
@@ -142,9 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--examples", type=_positive_int, default=100, help="fuzzing examples an operation")
     p.add_argument("--seed", type=_positive_int, default=None)
     p.add_argument("--baseline", help="URL of the current deployment, for differential regression")
-    p.add_argument("--consumers", type=Path, help="folder of consumer contracts (default: contracts/consumers)")
-    p.add_argument("--wait", type=_positive_int, default=0, help="wait up to N seconds for a maintenance window to end")
-    p.add_argument("--fault", action="append", default=[], help="embedded provider only: switch on a named fault")
+    p.add_argument(
+        "--consumers", type=Path, help="folder of consumer contracts (default: contracts/consumers)"
+    )
+    p.add_argument(
+        "--wait", type=_positive_int, default=0, help="wait up to N seconds for a maintenance window to end"
+    )
+    p.add_argument(
+        "--fault", action="append", default=[], help="embedded provider only: switch on a named fault"
+    )
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=_cmd_gate)
 

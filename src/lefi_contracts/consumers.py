@@ -57,7 +57,9 @@ def _meta_schema(contracts_dir: str) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ContractError(f"consumer meta-schema {path} cannot be read ({exc.__class__.__name__})") from None
+        raise ContractError(
+            f"consumer meta-schema {path} cannot be read ({exc.__class__.__name__})"
+        ) from None
 
 
 def load_consumer(path: Path, *, contracts_dir: Path | None = None) -> ConsumerContract:
@@ -103,7 +105,9 @@ def load_consumer(path: Path, *, contracts_dir: Path | None = None) -> ConsumerC
     )
 
 
-def load_consumers(folder: Path | None = None, *, contracts_dir: Path | None = None) -> list[ConsumerContract]:
+def load_consumers(
+    folder: Path | None = None, *, contracts_dir: Path | None = None
+) -> list[ConsumerContract]:
     contracts_dir = contracts_dir or default_contracts_dir()
     folder = folder or contracts_dir / "consumers"
     if not folder.is_dir():

@@ -143,7 +143,15 @@ def _parse_version(root: Path, number: str, raw: Any) -> VersionInfo:
     if status not in ("active", "deprecated", "retired"):
         raise ContractError(f"{where}: status must be active, deprecated or retired, not {status!r}")
     known = {
-        "label", "transport", "status", "released", "sunset", "namespace", "contract", "base_path", "behaviour",
+        "label",
+        "transport",
+        "status",
+        "released",
+        "sunset",
+        "namespace",
+        "contract",
+        "base_path",
+        "behaviour",
     }
     return VersionInfo(
         number=number,
@@ -172,7 +180,9 @@ def load_registry(root: Path | str | None = None) -> Registry:
     if not isinstance(data, dict) or not isinstance(data.get("versions"), dict):
         raise ContractError(f"{path}: expected a mapping with 'versions'")
     versions = {str(k): _parse_version(root, str(k), v) for k, v in data["versions"].items()}
-    return Registry(root=root, versions=dict(sorted(versions.items(), key=lambda kv: _version_sort_key(kv[0]))))
+    return Registry(
+        root=root, versions=dict(sorted(versions.items(), key=lambda kv: _version_sort_key(kv[0])))
+    )
 
 
 @lru_cache(maxsize=8)

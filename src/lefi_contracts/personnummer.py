@@ -10,7 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_SHAPE = re.compile(r"^(?P<century>\d{2})?(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)$")
+_SHAPE = re.compile(
+    r"^(?P<century>\d{2})?(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)$"
+)
 
 # 10 or 12 digits, with or without separator, where a word boundary ends it; dates like 2024-05-19 don't match.
 _CANDIDATE = re.compile(r"(?<![\d])((?:18|19|20)?\d{6}[-+]?\d{4})(?![\d])")

@@ -33,9 +33,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("LEFI_FIXTURES"),
         help="fixture catalogue (YAML) naming the test persons of a foreign target; the embedded provider has its own",
     )
-    group.addoption("--lefi-cert", default=os.environ.get("LEFI_CERT"), help="client certificate (PEM) for mutual TLS")
+    group.addoption(
+        "--lefi-cert", default=os.environ.get("LEFI_CERT"), help="client certificate (PEM) for mutual TLS"
+    )
     group.addoption("--lefi-key", default=os.environ.get("LEFI_KEY"), help="client key (PEM) for mutual TLS")
-    group.addoption("--lefi-ca", default=os.environ.get("LEFI_CA"), help="CA bundle (PEM) to verify the target with")
+    group.addoption(
+        "--lefi-ca", default=os.environ.get("LEFI_CA"), help="CA bundle (PEM) to verify the target with"
+    )
 
 
 def selected_version_numbers(config: pytest.Config) -> list[str] | None:

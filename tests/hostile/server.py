@@ -17,28 +17,49 @@ FIFTY_MB = 50 * 1024 * 1024
 
 XXE = (
     b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY xxe SYSTEM "file://%s">]>\n'
-    b'<soap:Envelope xmlns:soap="' + SOAP_NS.encode() + b'"><soap:Body><r>&xxe;</r></soap:Body></soap:Envelope>'
+    b'<soap:Envelope xmlns:soap="'
+    + SOAP_NS.encode()
+    + b'"><soap:Body><r>&xxe;</r></soap:Body></soap:Envelope>'
 )
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
     + b"".join(
-        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
     )
-    + b']>\n<soap:Envelope xmlns:soap="' + SOAP_NS.encode() + b'"><soap:Body><r>&lol9;</r></soap:Body></soap:Envelope>'
+    + b']>\n<soap:Envelope xmlns:soap="'
+    + SOAP_NS.encode()
+    + b'"><soap:Body><r>&lol9;</r></soap:Body></soap:Envelope>'
 )
 QUADRATIC = (
     b'<?xml version="1.0"?>\n<!DOCTYPE q [<!ENTITY a "' + b"x" * 50_000 + b'">]>\n'
-    b'<soap:Envelope xmlns:soap="' + SOAP_NS.encode() + b'"><soap:Body><r>' + b"&a;" * 20_000
+    b'<soap:Envelope xmlns:soap="'
+    + SOAP_NS.encode()
+    + b'"><soap:Body><r>'
+    + b"&a;" * 20_000
     + b"</r></soap:Body></soap:Envelope>"
 )
 FAULT_200 = (
-    b'<soap:Envelope xmlns:soap="' + SOAP_NS.encode() + b'"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode>'
+    b'<soap:Envelope xmlns:soap="'
+    + SOAP_NS.encode()
+    + b'"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode>'
     b"<faultstring>Internt fel</faultstring></soap:Fault></soap:Body></soap:Envelope>"
 )
 
 MODES = (
-    "xxe", "billion-laughs", "quadratic", "huge", "endless", "no-answer", "drip", "invalid-utf8",
-    "wrong-content-type", "missing-content-type", "truncated", "fault-200", "redirect-loop",
+    "xxe",
+    "billion-laughs",
+    "quadratic",
+    "huge",
+    "endless",
+    "no-answer",
+    "drip",
+    "invalid-utf8",
+    "wrong-content-type",
+    "missing-content-type",
+    "truncated",
+    "fault-200",
+    "redirect-loop",
 )
 
 
@@ -76,7 +97,13 @@ class HostileServer:
             xml = "/soap" in path or "wsdl" in path
             ctype = "text/xml; charset=utf-8" if xml else "application/json"
             await self._answer(mode, xml, ctype, path, writer)
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, asyncio.CancelledError):
+        except (
+            ConnectionError,
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+            ValueError,
+            asyncio.CancelledError,
+        ):
             pass
         finally:
             with contextlib.suppress(Exception):
@@ -90,7 +117,9 @@ class HostileServer:
         elif mode == "quadratic":
             w.write(_response("200 OK", {"Content-Type": "text/xml"}, QUADRATIC))
         elif mode == "huge":
-            w.write(f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {FIFTY_MB}\r\n\r\n".encode())
+            w.write(
+                f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {FIFTY_MB}\r\n\r\n".encode()
+            )
             chunk = (b"<a>" + b"x" * 65_530 + b"</a>") if xml else b" " * 65_536
             sent = 0
             while sent < FIFTY_MB:
@@ -98,7 +127,9 @@ class HostileServer:
                 sent += len(chunk)
                 await w.drain()
         elif mode == "endless":
-            w.write(f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nTransfer-Encoding: chunked\r\n\r\n".encode())
+            w.write(
+                f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+            )
             w.write(b"1\r\n<\r\n" if xml else b"1\r\n[\r\n")
             while True:
                 w.write(b"400\r\n" + b"a" * 1024 + b"\r\n")
@@ -108,16 +139,26 @@ class HostileServer:
             await asyncio.sleep(3600)
         elif mode == "drip":
             body = b"<soap:Envelope/>" if xml else b'{"utlamnare": []}'
-            w.write(f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n".encode())
+            w.write(
+                f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+            )
             for byte in body:
                 w.write(bytes([byte]))
                 await w.drain()
                 await asyncio.sleep(1.0)
         elif mode == "invalid-utf8":
-            body = (b'<?xml version="1.0" encoding="UTF-8"?><r>\xff\xfe\xc3\x28</r>') if xml else b'{"a": "\xff\xfe"}'
+            body = (
+                (b'<?xml version="1.0" encoding="UTF-8"?><r>\xff\xfe\xc3\x28</r>')
+                if xml
+                else b'{"a": "\xff\xfe"}'
+            )
             w.write(_response("200 OK", {"Content-Type": ctype}, body))
         elif mode == "wrong-content-type":
-            w.write(_response("200 OK", {"Content-Type": "text/html"}, b"<html><body>Welcome to nginx!</body></html>"))
+            w.write(
+                _response(
+                    "200 OK", {"Content-Type": "text/html"}, b"<html><body>Welcome to nginx!</body></html>"
+                )
+            )
         elif mode == "missing-content-type":
             w.write(_response("200 OK", {}, b'{"utlamnare": []}' if not xml else b"<r/>"))
         elif mode == "truncated":
@@ -132,7 +173,9 @@ class HostileServer:
         elif mode == "redirect-loop":
             w.write(_response("302 Found", {"Location": path}, b""))
         else:
-            w.write(_response("404 Not Found", {"Content-Type": "text/plain"}, f"unknown mode {mode}".encode()))
+            w.write(
+                _response("404 Not Found", {"Content-Type": "text/plain"}, f"unknown mode {mode}".encode())
+            )
         await w.drain()
 
     def _run(self) -> None:

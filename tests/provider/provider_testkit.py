@@ -91,7 +91,7 @@ def xml_to_data(v: VersionInfo, elem: etree._Element) -> dict[str, Any] | None:
     """The XSD-guided dict of an answer element (lists where the XSD repeats); None if not in the version's ns."""
     if etree.QName(elem).namespace != v.namespace:
         return None
-    data = decoder(v).to_dict(elem, validation="skip")
+    data = decoder(v).to_dict(elem, validation="skip", strip_namespaces=True)
     if isinstance(data, dict):
         data.pop("@xmlns", None)
         return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import sqlite3
+import ssl
 import time
 from pathlib import Path
 from typing import Any
@@ -354,3 +355,39 @@ def test_soap_fault_envelope_is_soap_11(http: httpx.Client) -> None:
     root = etree.fromstring(response.content)
     assert root.tag == f"{{{SOAP_ENV}}}Envelope"
     assert response.headers["content-type"].startswith("text/xml")
+
+
+# --- TLS --------------------------------------------------------------------------------------------------------
+def test_mutual_tls_requires_a_client_certificate(tmp_path: Path, cat: dict[str, Any]) -> None:
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    server = ca.issue_cert("127.0.0.1")
+    client = ca.issue_cert("lefi-client")
+    paths = {name: tmp_path / f"{name}.pem" for name in ("ca", "server", "client")}
+    ca.cert_pem.write_to_path(str(paths["ca"]))
+    server.private_key_and_cert_chain_pem.write_to_path(str(paths["server"]))
+    client.private_key_and_cert_chain_pem.write_to_path(str(paths["client"]))
+    config = ProviderConfig.from_cli(
+        db_path=tmp_path / "x.sqlite", tls_cert=paths["server"], client_ca=paths["ca"]
+    )
+    with running_provider(config) as url:
+        assert url.startswith("https://")
+        with_cert = ssl.create_default_context(cafile=str(paths["ca"]))
+        with_cert.load_cert_chain(str(paths["client"]))
+        with httpx.Client(verify=with_cert) as good:
+            assert good.get(f"{url}/_lefi/health").status_code == 200
+        without = ssl.create_default_context(cafile=str(paths["ca"]))
+        with httpx.Client(verify=without) as anonymous, pytest.raises(httpx.HTTPError):
+            anonymous.get(f"{url}/_lefi/health")
+
+
+def test_bad_tls_options_are_usage_errors(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no such file"):
+        ProviderConfig.from_cli(db_path=tmp_path / "x.sqlite", tls_cert=tmp_path / "missing.pem")
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate")
+    with (
+        pytest.raises(UsageError, match="TLS"),
+        running_provider(ProviderConfig.from_cli(db_path=tmp_path / "x.sqlite", tls_cert=junk)),
+    ):
+        pass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lefi_contracts.compat.diff import DiffReport, Finding, diff_models
+from lefi_contracts.compat.diff import DiffReport, Finding, deep_recursion, diff_models
 from lefi_contracts.compat.model import ContractModel
 from lefi_contracts.errors import ContractError, UsageError
 
@@ -45,7 +45,8 @@ def load_contract_model(source: str | Path, *, direction: str = "response") -> C
     if key not in _MODELS:  # models are read-only once built: reuse them across diffs
         if len(_MODELS) > 16:
             _MODELS.clear()
-        _MODELS[key] = _load(path, direction)
+        with deep_recursion():
+            _MODELS[key] = _load(path, direction)
     return _MODELS[key]
 
 

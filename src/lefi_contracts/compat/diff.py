@@ -6,6 +6,9 @@ and shared types cost once: the walk is linear in the size of the two models.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,7 +123,7 @@ class Differ:
                 r.where == "response" and direction == "request"
             ):
                 verdict = C  # the mirror image of a narrowing is a widening, and vice versa
-        name = fmt.pop("name", npath or opath)
+        name = fmt.pop("name", None) or (npath or opath or "").rsplit("/", 1)[-1]  # the location says where
         text = r.explanation.format(name=name, **{k: _short(v) for k, v in fmt.items()}, **(
             {} if "old" in fmt else {"old": "-"}), **({} if "new" in fmt else {"new": "-"}))  # fmt: skip
         f = Finding(rule_id, verdict, direction, op, opath, npath, text, subject=subject)
@@ -415,6 +418,17 @@ def _short(v: Any) -> str:
     return s if len(s) <= 120 else s[:117] + "..."
 
 
+@contextmanager
+def deep_recursion(limit: int = 20000) -> Iterator[None]:
+    """Deeply nested (not recursive: those are memoised) schemas need more than Python's default stack."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
 def diff_models(old: ContractModel, new: ContractModel, *, reader: str = "tolerant", enum_policy: str = "default",
                 witnesses: bool = True, samples: int = 20, old_label: str | None = None,
                 new_label: str | None = None) -> DiffReport:  # fmt: skip
@@ -422,7 +436,8 @@ def diff_models(old: ContractModel, new: ContractModel, *, reader: str = "tolera
     from lefi_contracts.compat import witness as _w
 
     opts = DiffOptions(reader=reader, enum_policy=enum_policy, witnesses=witnesses, samples=samples)
-    findings = Differ(old, new, opts).run()
+    with deep_recursion():
+        findings = Differ(old, new, opts).run()
     report = DiffReport(
         old=old_label or old.source, new=new_label or new.source, reader=reader, findings=findings
     )

@@ -226,7 +226,13 @@ class Side:
         assert f is not None
         if self.model.validator_kind == "xml":
             el = to_xml(f, value, ns if f.namespace else None)
-            return ET.tostring(el, encoding="unicode"), el
+            try:  # readable: the version namespace as the default one
+                text = (
+                    ET.tostring(el, encoding="unicode", default_namespace=ns) if ns and f.namespace else None
+                )
+            except ValueError:  # unqualified local elements cannot use a default namespace
+                text = None
+            return text or ET.tostring(el, encoding="unicode"), el
         doc = to_json(f, value)
         return json.dumps(doc, ensure_ascii=False, default=str), doc
 

@@ -82,6 +82,8 @@ class FuzzHints:
     users: tuple[str, ...] = ()
     dates: tuple[dt.date, ...] = field(default_factory=tuple)
     personas: tuple[Persona, ...] = ()
+    rights: tuple[tuple[str, frozenset[str]], ...] = ()  # (aktorsId, the groups and types it may read)
+    user_of: tuple[tuple[str, str], ...] = ()  # (aktorsId, anvandare) pairs that belong together
 
     @classmethod
     def from_catalogue(cls, catalogue: Mapping[str, Any] | None) -> FuzzHints:
@@ -90,6 +92,8 @@ class FuzzHints:
         users: set[str] = set()
         dates: set[dt.date] = set()
         personas: dict[str, Persona] = {}
+        rights: dict[str, frozenset[str]] = {}
+        user_of: set[tuple[str, str]] = set()
         for name, entry in _walk(catalogue or {}):
             pnr = entry.get("personnummer")
             if isinstance(pnr, str) and is_valid(pnr):
@@ -115,13 +119,32 @@ class FuzzHints:
             aktor = entry.get("aktorsId") or entry.get("aktors_id")
             if isinstance(aktor, str) and aktor and "personnummer" not in entry:
                 actors.add(aktor)
+                may = {str(g) for g in (*(entry.get("groups") or ()), *(entry.get("ovrig") or ()))}
+                if may and "anvandare" not in entry:
+                    rights[aktor] = frozenset(may)
             user = entry.get("anvandare") or entry.get("user")
             if isinstance(user, str) and user:
                 users.add(user)
+                if isinstance(aktor, str):
+                    user_of.add((aktor, user))
         return cls(
             tuple(sorted(persons)), tuple(sorted(actors)), tuple(sorted(users)), tuple(sorted(dates)),
-            tuple(personas[k] for k in sorted(personas)),
+            tuple(personas[k] for k in sorted(personas)), tuple(sorted(rights.items())), tuple(sorted(user_of)),
         )  # fmt: skip
+
+    def caller(self, needs: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
+        """aktorsId (mostly one entitled to `needs`) and, sometimes, one of that actor's own users."""
+        if not self.actors:
+            return st.just({})
+        entitled = [a for a, may in self.rights if needs and set(needs) <= may] or list(self.actors)
+        actor = mix(st.sampled_from(entitled), st.sampled_from(self.actors), 8)
+
+        def with_user(a: str) -> st.SearchStrategy[dict[str, Any]]:
+            own = [u for x, u in self.user_of if x == a]
+            user = mix(st.none(), st.sampled_from(own), 7) if own else st.none()
+            return user.map(lambda u: {"aktorsId": a, "anvandare": u})
+
+        return actor.flatmap(with_user)
 
     def query(self, groups: tuple[str, ...], ovrig: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
         """Part of a query around a persona: its person, its period (exact, from snapped to the 1st of the month,
@@ -138,10 +161,13 @@ class FuzzHints:
             others = st.lists(st.sampled_from(groups), max_size=2, unique=True) if groups else st.just([])
             fi = st.tuples(st.just(mine), others).map(lambda mo: list(dict.fromkeys(mo[0] + mo[1])))
             ov = [o for o in p.ovrig if o in ovrig]
-            return st.fixed_dictionaries(
-                {"personnummer": st.just(p.personnummer), "period": st.one_of(periods), "formansinformation": fi},
-                optional={"ovrigInformation": st.just(ov)} if ov else {},
-            ).map(lambda d: {k: v for k, v in d.items() if v != []})
+            return st.tuples(
+                st.fixed_dictionaries(
+                    {"personnummer": st.just(p.personnummer), "period": st.one_of(periods), "formansinformation": fi,
+                     "ovrigInformation": st.just(ov)},
+                ),
+                self.caller(tuple(mine + ov)),
+            ).map(lambda qc: {k: v for k, v in {**qc[0], **qc[1]}.items() if v != []})  # fmt: skip
 
         return st.sampled_from(self.personas).flatmap(around)
 

@@ -121,13 +121,19 @@ def hinted_strategy(op: Any, hints: FuzzHints) -> st.SearchStrategy[Any]:
 
     def apply(drawn: tuple[Any, str, str, dict[str, str], str | None, bool, dict[str, Any]]) -> Any:
         case, aktor, pnr, period, user, keep_raw, persona = drawn
+        persona = dict(persona)
         if keep_raw:
             return case
         if case.path_parameters and "aktorsId" in case.path_parameters:
             case.path_parameters = {**case.path_parameters, "aktorsId": aktor}
+        caller = {k: persona.pop(k) for k in ("aktorsId", "anvandare") if k in persona}
         if isinstance(case.body, dict) and "personnummer" in case.body:
             body = {**case.body, "personnummer": pnr, "period": period, **persona}
             case.body = {k: without_repeats(v) for k, v in body.items()}
+            if caller.get("aktorsId") and case.path_parameters:
+                case.path_parameters = {**case.path_parameters, "aktorsId": caller["aktorsId"]}
+            if "aktorsId" in caller:
+                user = caller.get("anvandare")
         if user is not None:
             case.headers = {**(case.headers or {}), USER_HEADER: user}
         elif case.headers and USER_HEADER in case.headers:

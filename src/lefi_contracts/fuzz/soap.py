@@ -91,6 +91,8 @@ def _overlay(base_query: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any
     """The XSD-generated request with a persona's fields laid over it, repeats removed from every list."""
     base, query = base_query
     out = {**base, **query}
+    if out.get("anvandare", "") is None:
+        del out["anvandare"]
     return {k: without_repeats(v) for k, v in out.items()}
 
 

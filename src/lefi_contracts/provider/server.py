@@ -33,9 +33,14 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def _uvicorn_config(config: ProviderConfig, ssl: dict[str, Any] | None, **extra: Any) -> uvicorn.Config:
     ssl_kwargs = {f"ssl_{k}" if not k.startswith("ssl_") else k: v for k, v in (ssl or {}).items()}
-    return uvicorn.Config(
+    cfg = uvicorn.Config(
         create_app(config), log_level="warning", access_log=False, lifespan="off", **ssl_kwargs, **extra
     )
+    try:
+        cfg.load()  # builds the TLS context now: a bad certificate is a usage error, not a thread's traceback
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot set up TLS: {exc.__class__.__name__}: {exc}") from None
+    return cfg
 
 
 def _url(host: str, port: int, ssl: dict[str, Any] | None) -> str:
@@ -52,6 +57,7 @@ def running_provider(
     ssl: uvicorn's TLS options without the ssl_ prefix, e.g. {"certfile": ..., "keyfile": ..., "ca_certs": ...,
     "cert_reqs": ssl.CERT_REQUIRED} for mutual TLS.
     """
+    ssl = ssl if ssl is not None else config.ssl_options()
     sock = _bind(host, port)
     actual_port = sock.getsockname()[1]
     server = uvicorn.Server(_uvicorn_config(config, ssl))
@@ -78,6 +84,7 @@ def serve(
     config: ProviderConfig, host: str = "127.0.0.1", port: int = 8080, ssl: dict[str, Any] | None = None
 ) -> None:
     """Run the provider in the foreground until interrupted (the CLI's `serve`)."""
+    ssl = ssl if ssl is not None else config.ssl_options()
     sock = _bind(host, port)
     server = uvicorn.Server(_uvicorn_config(config, ssl))
     print(
