@@ -504,6 +504,20 @@ def refusal_matches(response: Any, expected: str) -> list[str]:
     return problems
 
 
+def delivery_problems(response: Any) -> list[str]:
+    """Why an answer is not a delivered answer: refused, or not readable against its version's contract (an
+    answer a consumer cannot decode delivers nothing, whatever its HTTP status)."""
+    fault = getattr(response, "fault", None)
+    if fault is not None or not 200 <= int(getattr(response, "http_status", 0)) < 300:
+        return [
+            f"refused: HTTP {response.http_status}, fel {getattr(fault, 'code', None)}: {getattr(fault, 'message', '')}"
+        ]
+    problems = [f"not decodable: {e}" for e in (getattr(response, "decode_errors", None) or [])[:3]]
+    if getattr(response, "data", None) is None:
+        problems.append("no decoded payload")
+    return problems
+
+
 def is_refused(response: Any) -> bool:
     return getattr(response, "fault", None) is not None or int(getattr(response, "http_status", 200)) >= 400
 

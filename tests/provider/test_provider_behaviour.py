@@ -112,6 +112,7 @@ def test_preliminary_payments_classified_per_version(http, cat, persona: str, v:
     answer = ask(http, cat, v, persona, preliminaraUtbetalningar=[p["group"]])
     ups = answer.fi["preliminarautbetalningar"]
     assert len(ups) == p["payments"]
+    assert "_legacy" not in answer.text, "the canonical model's private keys never leave the provider"
     for up in ups:
         details = up["utbetalningsdetalj"]
         if v.behaviour.preliminara_utbetalningar == "harmonised":

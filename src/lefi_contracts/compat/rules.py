@@ -181,4 +181,43 @@ def rules_markdown() -> str:
     ]
     for r in _RULES:
         lines.append(f"| `{r.id}` | {r.change} | {r.where} | {r.strict} | {r.tolerant} | {r.explanation} |")
+    lines += ["", *_NOTES]
     return "\n".join(lines) + "\n"
+
+
+_NOTES = [
+    "## How verdicts are decided",
+    "",
+    "- **Reader profile** (`--reader strict|tolerant`, default tolerant): a strict reader validates what it",
+    "  receives against the schema it was built for, so an element added to a closed XML sequence breaks it;",
+    "  a tolerant reader ignores what it does not know. A JSON object without `additionalProperties: false`",
+    "  is open: adding a property is compatible for both.",
+    "- **Enum policy**: `default` treats response code lists as closed for strict readers and open for",
+    "  tolerant ones; `open` / `closed` force it (`diff_models(..., enum_policy=...)`).",
+    "- `request-field-removed` is breaking when the new model is closed (XML sequence, `additionalProperties:",
+    "  false`), potentially breaking when it is open (the provider ignores the field).",
+    "- `pattern-changed` is breaking only with a witness; without one it is potentially breaking",
+    '  ("no witness found"), since two regexes may accept the same strings.',
+    "- A shared type is compared once per direction: a change in it is reported at the first path that",
+    "  reaches it (recursion terminates the same way).",
+    "- Compatible message pairs are sampled (`samples`, default 20 instances, critical direction); a",
+    "  rejection no rule explains becomes `sampled-counterexample`. Responses are not sampled for tolerant readers.",
+    "",
+    "## Waivers",
+    "",
+    "```yaml",
+    "waivers:",
+    "  - rule: response-field-removed      # a rule id, or *",
+    "    path: 'hamtaFormansinformation*/formansinformation/x'   # glob over '<operation> <path>' or '<path>'",
+    "    reason: retired by agreement with all consumers",
+    "    reference: LEFI-123",
+    "    expires: 2027-06-30               # after this date the finding counts again, with a note",
+    "```",
+    "",
+    "## Not compared (reported as notes, never as findings)",
+    "",
+    "xs:any / xs:anyAttribute content, xs:anyType, identity constraints (key/keyref/unique), XSD 1.1",
+    "assertions and alternatives, mixed content, xs:list item facets, JSON Schema `not`/`if`/",
+    "`patternProperties`/`dependentSchemas`/discriminators, `multipleOf`, external `$ref`s, schemas whose",
+    "imports cannot be resolved (read leniently; unresolved components are skipped).",
+]

@@ -67,7 +67,9 @@ class FuzzResult:
         for o in self.outcomes:
             verdict = "FAILED" if o.failed else "ok"
             statuses = ", ".join(f"{k}x{v}" for k, v in sorted(o.statuses.items()))
-            lines.append(f"  v{o.version} {o.kind:<8} {o.operation:<70} {o.cases:>5} cases  {verdict}  [{statuses}]")
+            lines.append(
+                f"  v{o.version} {o.kind:<8} {o.operation:<70} {o.cases:>5} cases  {verdict}  [{statuses}]"
+            )
         for r in self.results:
             if r.failed:
                 lines.append("")
@@ -83,27 +85,53 @@ def _results(outcome: OperationOutcome, result: FuzzResult) -> list[CheckResult]
     out: list[CheckResult] = []
     for check in sorted(outcome.checks):
         sample = outcome.samples.get(check)
-        params = {"version": outcome.version, "operation": outcome.operation, "check": check, "kind": outcome.kind}
+        params = {
+            "version": outcome.version,
+            "operation": outcome.operation,
+            "check": check,
+            "kind": outcome.kind,
+        }
         name = f"fuzz {outcome.kind} {outcome.operation}: {check}"
         share = outcome.duration / max(len(outcome.checks), 1)
         if sample is None:
             out.append(
                 CheckResult(
-                    phase="fuzz", name=name, status="passed", version=outcome.version, behaviour=check,
-                    message=f"{outcome.cases} cases held", duration=share, parameters=params,
+                    phase="fuzz",
+                    name=name,
+                    status="passed",
+                    version=outcome.version,
+                    behaviour=check,
+                    message=f"{outcome.cases} cases held",
+                    duration=share,
+                    parameters=params,
                 )
             )
             continue
         repro = reproducer(
-            check=check, message=sample.message, method=sample.method, url=sample.url, headers=sample.headers,
-            body=sample.body, status=sample.status, seed=result.seed, version=outcome.version,
-            examples=result.examples, target=result.target,
+            check=check,
+            message=sample.message,
+            method=sample.method,
+            url=sample.url,
+            headers=sample.headers,
+            body=sample.body,
+            status=sample.status,
+            seed=result.seed,
+            version=outcome.version,
+            examples=result.examples,
+            target=result.target,
         )
         out.append(
             CheckResult(
-                phase="fuzz", name=name, status="failed", version=outcome.version, behaviour=check,
+                phase="fuzz",
+                name=name,
+                status="failed",
+                version=outcome.version,
+                behaviour=check,
                 message=f"{outcome.failing_cases[check]} of {outcome.cases} cases: {sample.message}",
-                details=sample.message, reproducer=repro, duration=share, parameters=params,
+                details=sample.message,
+                reproducer=repro,
+                duration=share,
+                parameters=params,
                 attachments=[
                     Attachment("request", (sample.body or b"").decode("utf-8", "replace") or sample.url),
                     Attachment("response", sample.response.decode("utf-8", "replace")[:20000]),
@@ -122,9 +150,11 @@ def _target(target: str | None, faults: frozenset[str]) -> Iterator[str]:
         return
     from lefi_contracts.provider import ProviderConfig, running_provider
 
-    with tempfile.TemporaryDirectory(prefix="lefi-fuzz-") as tmp:
-        with running_provider(ProviderConfig(db_path=Path(tmp) / "lefi.sqlite", faults=faults)) as url:
-            yield url
+    with (
+        tempfile.TemporaryDirectory(prefix="lefi-fuzz-") as tmp,
+        running_provider(ProviderConfig(db_path=Path(tmp) / "lefi.sqlite", faults=faults)) as url,
+    ):
+        yield url
 
 
 def _hints(url: str, catalogue: dict[str, Any] | None, notes: list[str]) -> FuzzHints:
@@ -136,7 +166,9 @@ def _hints(url: str, catalogue: dict[str, Any] | None, notes: list[str]) -> Fuzz
         except TargetUnavailable:
             raise
         except LefiContractsError as exc:
-            notes.append(f"no fixture catalogue ({exc}); fuzzing from the contracts alone reaches few data paths")
+            notes.append(
+                f"no fixture catalogue ({exc}); fuzzing from the contracts alone reaches few data paths"
+            )
             catalogue = {}
     return FuzzHints.from_catalogue(catalogue)
 
@@ -166,7 +198,9 @@ def _fuzz_soap(version: VersionInfo, url: str, hints: FuzzHints, examples: int, 
     return outcomes
 
 
-def _fuzz_rest(version: VersionInfo, url: str, hints: FuzzHints, examples: int, seed: int) -> list[OperationOutcome]:
+def _fuzz_rest(
+    version: VersionInfo, url: str, hints: FuzzHints, examples: int, seed: int
+) -> list[OperationOutcome]:
     import requests
 
     from lefi_contracts.fuzz import rest
@@ -186,7 +220,8 @@ def _fuzz_rest(version: VersionInfo, url: str, hints: FuzzHints, examples: int, 
                 raise TargetUnavailable(f"{url} cannot be reached: {exc.__class__.__name__}") from None
             if response.status_code == 503:
                 raise TargetUnavailable(
-                    f"v{version.number} is in a maintenance window", retry_after=response.headers.get("retry-after")
+                    f"v{version.number} is in a maintenance window",
+                    retry_after=response.headers.get("retry-after"),
                 )
             outcome.statuses[str(response.status_code)] += 1
             findings = rest.failures_of(case, response)

@@ -93,7 +93,11 @@ def invalid_reasons(request: Mapping[str, Any], version: VersionInfo) -> list[st
         reasons.append("no group asked")
     known = set(version.behaviour.formansgrupper) | _ovrig_codes(version.number)
     asked = {c for k in REQUEST_GROUP_KEYS for c in _as_list(request.get(k)) if isinstance(c, str)}
-    unknown = sorted(c for c in asked if c not in known and not (version.behaviour.pensionsmyndigheten and c.startswith("PM:")))
+    unknown = sorted(
+        c
+        for c in asked
+        if c not in known and not (version.behaviour.pensionsmyndigheten and c.startswith("PM:"))
+    )
     if unknown:
         reasons.append(f"unknown code(s) {', '.join(unknown)}")
     return reasons
@@ -185,7 +189,9 @@ def check_invalid_request_rejected(ex: Exchange) -> list[str]:
             return [f"invalid request ({why}) answered HTTP {ex.status}, the contract says 400"]
         return []
     if ex.fault_side != "client" or ex.fault_code not in REFUSAL_CODES:
-        return [f"invalid request ({why}) answered {ex.fault_side} fault {ex.fault_code}, expected a Client fault"]
+        return [
+            f"invalid request ({why}) answered {ex.fault_side} fault {ex.fault_code}, expected a Client fault"
+        ]
     return []
 
 
@@ -243,9 +249,11 @@ def _payment_errors(where: str, p: Mapping[str, Any]) -> list[str]:
     rows = [r for r in _as_list(p.get("utbetalningsdetalj")) if isinstance(r, Mapping)]
     for key, total in (("bruttobelopp", brutto), ("skattebelopp", skatt), ("avdragsbelopp", avdrag)):
         parts = [_amount(r.get(key)) for r in rows]
-        if total is not None and rows and all(x is not None for x in parts):
-            if sum(parts, Decimal(0)) != total:  # type: ignore[arg-type]
-                out.append(f"{where}: {key} {total} != sum of utbetalningsdetalj {sum(parts, Decimal(0))}")  # type: ignore[arg-type]
+        if total is None or not rows or any(x is None for x in parts):
+            continue
+        added = sum(parts, Decimal(0))  # type: ignore[arg-type]
+        if added != total:
+            out.append(f"{where}: {key} {total} != sum of utbetalningsdetalj {added}")
     return out
 
 
@@ -254,12 +262,12 @@ def _pm_payment_errors(where: str, p: Mapping[str, Any]) -> list[str]:
     brutto, netto = _amount(p.get("bruttobelopp")), _amount(p.get("nettobelopp"))
     avdrag = [_amount(a.get("belopp")) for a in _as_list(p.get("avdrag")) if isinstance(a, Mapping)]
     rader = [_amount(r.get("belopp")) for r in _as_list(p.get("utbetalningsrader")) if isinstance(r, Mapping)]
-    if brutto is not None and netto is not None and all(a is not None for a in avdrag):
-        if netto != brutto - sum(avdrag, Decimal(0)):  # type: ignore[arg-type]
-            out.append(f"{where}: nettobelopp {netto} != bruttobelopp {brutto} - sum of avdrag")
-    if brutto is not None and rader and all(r is not None for r in rader):
-        if sum(rader, Decimal(0)) != brutto:  # type: ignore[arg-type]
-            out.append(f"{where}: bruttobelopp {brutto} != sum of utbetalningsrader")
+    ok_avdrag = all(a is not None for a in avdrag)
+    if brutto is not None and netto is not None and ok_avdrag and netto != brutto - sum(avdrag, Decimal(0)):  # type: ignore[arg-type]
+        out.append(f"{where}: nettobelopp {netto} != bruttobelopp {brutto} - sum of avdrag")
+    ok_rader = bool(rader) and all(r is not None for r in rader)
+    if brutto is not None and ok_rader and sum(rader, Decimal(0)) != brutto:  # type: ignore[arg-type]
+        out.append(f"{where}: bruttobelopp {brutto} != sum of utbetalningsrader")
     return out
 
 
@@ -289,8 +297,17 @@ def _avvikelser(data: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
         for item in _as_list(items):
             if not isinstance(item, Mapping):
                 continue
-            kod = ((item.get("avvikelse") or {}).get("kod")) if isinstance(item.get("avvikelse"), Mapping) else None
-            grupp = item.get("formansgrupp") or item.get("ovrigInformationstyp") or item.get("informationstyp") or {}
+            kod = (
+                ((item.get("avvikelse") or {}).get("kod"))
+                if isinstance(item.get("avvikelse"), Mapping)
+                else None
+            )
+            grupp = (
+                item.get("formansgrupp")
+                or item.get("ovrigInformationstyp")
+                or item.get("informationstyp")
+                or {}
+            )
             gkod = grupp.get("kod") if isinstance(grupp, Mapping) else None
             if isinstance(kod, str) and isinstance(gkod, str):
                 yield category, gkod, kod
@@ -320,8 +337,12 @@ def check_agency_not_ok_no_data(ex: Exchange) -> list[str]:
     for entry in _as_list(data.get("utlamnare")):
         if not isinstance(entry, Mapping):
             continue
-        who = (entry.get("utlamnare") or {}).get("kod") if isinstance(entry.get("utlamnare"), Mapping) else None
-        state = (entry.get("tillstand") or {}).get("kod") if isinstance(entry.get("tillstand"), Mapping) else None
+        who = (
+            (entry.get("utlamnare") or {}).get("kod") if isinstance(entry.get("utlamnare"), Mapping) else None
+        )
+        state = (
+            (entry.get("tillstand") or {}).get("kod") if isinstance(entry.get("tillstand"), Mapping) else None
+        )
         if not who or not state or state == "OK":
             continue
         if who == "FK" and data.get("formansinformation"):
@@ -358,9 +379,13 @@ def check_version_invariants(ex: Exchange) -> list[str]:
     fsjp = beh.forebyggande_sjukpenning
     if fsjp.mode == "inside_sjukpenning":
         if _as_list(fi.get("forebyggandeSjukpenningsarende")):
-            out.append(f"v{ex.version.number} delivers forebyggandeSjukpenningsarende (not before own_set versions)")
+            out.append(
+                f"v{ex.version.number} delivers forebyggandeSjukpenningsarende (not before own_set versions)"
+            )
         for i, arende in enumerate(_as_list(fi.get("sjukpenningarende"))):
-            for j, beslut in enumerate(_as_list(arende.get("beslut") if isinstance(arende, Mapping) else None)):
+            for j, beslut in enumerate(
+                _as_list(arende.get("beslut") if isinstance(arende, Mapping) else None)
+            ):
                 if not isinstance(beslut, Mapping) or not _is_fsjp(beslut):
                     continue
                 fattades = _date(beslut.get("fattades"))

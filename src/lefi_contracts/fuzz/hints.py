@@ -8,6 +8,7 @@ contract strategy stays one branch of every hinted value, so everything the cont
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,9 @@ def mix(hint: st.SearchStrategy[Any], raw: st.SearchStrategy[Any], tenths: int =
     `st.one_of` is not a weighting: Hypothesis avoids repeating examples, so a small hint (four actors) is used
     up early and generation drifts to the big raw branch. A uniform choice of branch first keeps the ratio.
     """
-    return st.sampled_from([True] * tenths + [False] * (10 - tenths)).flatmap(lambda use: hint if use else raw)
+    return st.sampled_from([True] * tenths + [False] * (10 - tenths)).flatmap(
+        lambda use: hint if use else raw
+    )
 
 
 def without_repeats(value: Any) -> Any:
@@ -60,7 +63,10 @@ def _walk(node: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
 
 def _bad_name(name: str, entry: Mapping[str, Any]) -> bool:
     text = f"{name} {entry.get('description', '')}".lower()
-    return any(w in text for w in ("unknown", "okand", "okänd", "expired", "not-representable", "inte får", "invalid"))
+    return any(
+        w in text
+        for w in ("unknown", "okand", "okänd", "expired", "not-representable", "inte får", "invalid")
+    )
 
 
 @dataclass(frozen=True)
@@ -108,12 +114,10 @@ class FuzzHints:
                     pnr, span, tuple(str(g) for g in entry.get("groups") or ()),
                     tuple(str(g) for g in entry.get("ovrig") or ()),
                 ))  # fmt: skip
-            for key, value in entry.items():
+            for value in entry.values():
                 if isinstance(value, str) and len(value) == 10 and value[4] == "-":
-                    try:
+                    with contextlib.suppress(ValueError):
                         dates.add(dt.date.fromisoformat(value))
-                    except ValueError:
-                        pass
             if _bad_name(name, entry):
                 continue
             aktor = entry.get("aktorsId") or entry.get("aktors_id")
@@ -156,7 +160,10 @@ class FuzzHints:
             periods = [self.period()]
             if p.period:
                 start, end = p.period
-                periods += [st.just({"from": start, "tom": end}), st.just({"from": start[:8] + "01", "tom": end})]
+                periods += [
+                    st.just({"from": start, "tom": end}),
+                    st.just({"from": start[:8] + "01", "tom": end}),
+                ]
             mine = [g for g in p.groups if g in groups]
             others = st.lists(st.sampled_from(groups), max_size=2, unique=True) if groups else st.just([])
             fi = st.tuples(st.just(mine), others).map(lambda mo: list(dict.fromkeys(mo[0] + mo[1])))
@@ -178,7 +185,9 @@ class FuzzHints:
         if not self.persons:
             return random_digits
         known = st.sampled_from(self.persons)
-        return mix(st.one_of(known, known.map(lambda p: p[2:])), st.one_of(_luhn_broken(known), random_digits))
+        return mix(
+            st.one_of(known, known.map(lambda p: p[2:])), st.one_of(_luhn_broken(known), random_digits)
+        )
 
     def aktors_id(self) -> st.SearchStrategy[str]:
         raw = st.text(st.characters(codec="ascii", categories=("L", "N")), min_size=1, max_size=12)

@@ -31,17 +31,23 @@ KINDS = ("personnummer-luhn", "personnummer-date", "personnummer-length", "perso
 def later_codes(version: VersionInfo, reg: Registry) -> list[str]:
     """Group codes that exist in some served version but not in this one (FK:FSJP for 5-7, FK:PJOB for 5...)."""
     mine = set(version.behaviour.formansgrupper)
-    return sorted({c for v in reg.served() for c in v.behaviour.formansgrupper if c not in mine and c.startswith("FK:")})
+    return sorted(
+        {c for v in reg.served() for c in v.behaviour.formansgrupper if c not in mine and c.startswith("FK:")}
+    )
 
 
 @st.composite
-def broken_queries(draw: st.DrawFn, version: VersionInfo, hints: FuzzHints, reg: Registry) -> tuple[str, dict[str, Any]]:
+def broken_queries(
+    draw: st.DrawFn, version: VersionInfo, hints: FuzzHints, reg: Registry
+) -> tuple[str, dict[str, Any]]:
     """(what was broken, the query in the v9 JSON shape plus aktorsId)."""
     persons = hints.persons or ("195001010001",)
     pnr = draw(st.sampled_from(persons))
     start = draw(st.dates(dt.date(2019, 1, 1), dt.date(2025, 6, 30)))
     length = draw(st.integers(0, 600))
-    groups = draw(st.lists(st.sampled_from(version.behaviour.formansgrupper), min_size=1, max_size=3, unique=True))
+    groups = draw(
+        st.lists(st.sampled_from(version.behaviour.formansgrupper), min_size=1, max_size=3, unique=True)
+    )
     query: dict[str, Any] = {
         "aktorsId": draw(st.sampled_from(hints.actors)) if hints.actors else "okand-aktor",
         "personnummer": pnr,
@@ -59,12 +65,18 @@ def broken_queries(draw: st.DrawFn, version: VersionInfo, hints: FuzzHints, reg:
     elif kind == "personnummer-letters":
         query["personnummer"] = pnr[:-2] + "AB"
     elif kind == "period-reversed":
-        query["period"] = {"from": (start + dt.timedelta(days=length + 1)).isoformat(), "tom": start.isoformat()}
+        query["period"] = {
+            "from": (start + dt.timedelta(days=length + 1)).isoformat(),
+            "tom": start.isoformat(),
+        }
     elif kind == "period-over-two-years":
         over = draw(st.integers(30, 2000))
         query["period"]["tom"] = (start + dt.timedelta(days=731 + over)).isoformat()
     elif kind == "unknown-code":
-        query["formansinformation"] = [*groups, draw(st.sampled_from(["FK:XYZ", "FK:", "PM:NOPE", "SJP", "fk:sjp"]))]
+        query["formansinformation"] = [
+            *groups,
+            draw(st.sampled_from(["FK:XYZ", "FK:", "PM:NOPE", "SJP", "fk:sjp"])),
+        ]
     elif kind == "later-version-code":
         query["formansinformation"] = [*groups, draw(st.sampled_from(later_codes(version, reg)))]
     elif kind == "no-group":
@@ -91,7 +103,9 @@ def expected_refusal(ex: Exchange, strict_code: bool) -> list[str]:
     return []
 
 
-def send_rest(client: httpx.Client, base_url: str, version: VersionInfo, query: dict[str, Any]) -> tuple[Exchange, str, bytes]:
+def send_rest(
+    client: httpx.Client, base_url: str, version: VersionInfo, query: dict[str, Any]
+) -> tuple[Exchange, str, bytes]:
     body = {k: v for k, v in query.items() if k != "aktorsId"}
     url = f"{base_url.rstrip('/')}{version.base_path}/aktorer/{query['aktorsId']}/formansinformation/fraga"
     raw = json.dumps(body).encode()
@@ -99,9 +113,13 @@ def send_rest(client: httpx.Client, base_url: str, version: VersionInfo, query: 
         resp = client.post(url, content=raw, headers={"Content-Type": "application/json"})
     except httpx.TransportError as exc:
         raise TargetUnavailable(f"{url} cannot be reached: {exc.__class__.__name__}") from None
-    ex = Exchange(version, "hamtaFormansinformation", dict(query), resp.status_code, resp.content, dict(resp.headers))
+    ex = Exchange(
+        version, "hamtaFormansinformation", dict(query), resp.status_code, resp.content, dict(resp.headers)
+    )
     if resp.status_code == 503:
-        raise TargetUnavailable(f"v{version.number} is in a maintenance window", retry_after=resp.headers.get("retry-after"))
+        raise TargetUnavailable(
+            f"v{version.number} is in a maintenance window", retry_after=resp.headers.get("retry-after")
+        )
     if resp.status_code >= 400:
         ex.fault_code = f"HTTP-{resp.status_code}"
     return ex, url, raw
@@ -142,5 +160,7 @@ def _children(fuzzer: SoapVersionFuzzer, element: str) -> set[str]:
 
 def check_negative(ex: Exchange, kind: str, strict_code: bool) -> list[tuple[str, str]]:
     found = [(f.check, f.message) for f in run_checks(ex) if f.check != "lefi_valid_request_not_refused"]
-    found.extend(("lefi_negative_refused_by_contract", f"{kind}: {m}") for m in expected_refusal(ex, strict_code))
+    found.extend(
+        ("lefi_negative_refused_by_contract", f"{kind}: {m}") for m in expected_refusal(ex, strict_code)
+    )
     return found

@@ -55,7 +55,9 @@ def exchange_from(case: Any, response: Any, version: VersionInfo) -> ours.Exchan
     if user is not None:
         request["anvandare"] = user
     status = response.status_code
-    ex = ours.Exchange(version, case.operation.label, request, status, response.content or b"", _headers(response))
+    ex = ours.Exchange(
+        version, case.operation.label, request, status, response.content or b"", _headers(response)
+    )
     if status >= 400:
         ex.fault_code = f"HTTP-{status}"
     else:

@@ -50,7 +50,9 @@ class OperationOutcome:
     failing_cases: Counter[str] = field(default_factory=Counter)
     samples: dict[str, Sample] = field(default_factory=dict)
 
-    def record(self, checks_run: list[str], findings: list[tuple[str, str]], sample: Callable[[str, str], Sample]) -> None:
+    def record(
+        self, checks_run: list[str], findings: list[tuple[str, str]], sample: Callable[[str, str], Sample]
+    ) -> None:
         self.cases += 1
         self.checks.update(checks_run)
         seen: set[str] = set()
@@ -70,7 +72,9 @@ class OperationOutcome:
         return bool(self.samples)
 
 
-def drive(strategy: st.SearchStrategy[Any], probe: Callable[[Any], None], *, examples: int, seed: int) -> None:
+def drive(
+    strategy: st.SearchStrategy[Any], probe: Callable[[Any], None], *, examples: int, seed: int
+) -> None:
     """Run `probe` on `examples` examples of `strategy`, deterministically for a seed, without shrinking."""
     if examples <= 0:
         return

@@ -54,7 +54,9 @@ def wsdl_operations(wsdl_path: Path) -> tuple[SoapOperation, ...]:
         if m.find("w:part", ns) is not None
     }
     actions = {
-        op.get("name"): (op.find("s:operation", ns).get("soapAction") if op.find("s:operation", ns) is not None else "")
+        op.get("name"): (
+            op.find("s:operation", ns).get("soapAction") if op.find("s:operation", ns) is not None else ""
+        )
         for op in root.findall("w:binding/w:operation", ns)
     }
     ops: list[SoapOperation] = []
@@ -81,7 +83,9 @@ def _schemas(xsd_path: Path) -> tuple[xmlschema.XMLSchema, etree.XMLSchema]:
     """Both views of one XSD (building xmlschema's takes ~100 ms: once per run)."""
     try:
         xs = xmlschema.XMLSchema(str(xsd_path))
-        lx = etree.XMLSchema(etree.parse(str(xsd_path), etree.XMLParser(resolve_entities=False, no_network=True)))
+        lx = etree.XMLSchema(
+            etree.parse(str(xsd_path), etree.XMLParser(resolve_entities=False, no_network=True))
+        )
     except (xmlschema.XMLSchemaException, etree.XMLSchemaParseError, etree.XMLSyntaxError, OSError) as exc:
         raise ContractError(f"cannot read XSD {xsd_path}: {str(exc).splitlines()[0]}") from None
     return xs, lx
@@ -202,7 +206,9 @@ class SoapVersionFuzzer:
 
     def _read_fault(self, ex: Exchange, fault: etree._Element) -> None:
         code = (fault.findtext("faultcode") or "").strip()
-        ex.fault_side = "client" if code.endswith("Client") else "server" if code.endswith("Server") else code or None
+        ex.fault_side = (
+            "client" if code.endswith("Client") else "server" if code.endswith("Server") else code or None
+        )
         fel = fault.find(f"detail/{{{self.namespace}}}fel")
         if fel is None:
             ex.contract_violations.append("SOAP Fault without detail/fel in the version's namespace")
@@ -214,7 +220,8 @@ class SoapVersionFuzzer:
             ex.contract_violations.append(f"SOAP Fault with HTTP {ex.status} (SOAP 1.1 says 500)")
         if ex.status == 503 and ex.fault_code == "OTILLGANGLIG":
             raise TargetUnavailable(
-                f"v{self.version.number} is in a maintenance window", retry_after=ex.headers.get("retry-after")
+                f"v{self.version.number} is in a maintenance window",
+                retry_after=ex.headers.get("retry-after"),
             )
 
     def validate(self, element: etree._Element) -> list[str]:

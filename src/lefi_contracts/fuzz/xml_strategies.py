@@ -68,7 +68,12 @@ def _facet(xsd_type: Any, name: str) -> Any:
 
 # XSD regex quirks: \\i and \\c (XML name characters) are translated by elementpath to the full Unicode
 # ranges of XML 1.1, which libxml2 (lxml) does not accept in full; generate from the ASCII subset both agree on.
-_XSD_ESCAPES = {"\\i": "[A-Za-z_:]", "\\c": "[-.0-9A-Za-z_:]", "\\I": "[^A-Za-z_:]", "\\C": "[^-.0-9A-Za-z_:]"}
+_XSD_ESCAPES = {
+    "\\i": "[A-Za-z_:]",
+    "\\c": "[-.0-9A-Za-z_:]",
+    "\\I": "[^A-Za-z_:]",
+    "\\C": "[^-.0-9A-Za-z_:]",
+}
 _ANCHORED = re.compile(r"\^\((?:\?:)?(?P<body>.*)\)\$\(\?!\\n\\Z\)", re.S)
 
 
@@ -115,7 +120,9 @@ def simple_strategy(xsd_type: Any) -> st.SearchStrategy[Any]:
         min_len = max_len = length
     if patterns:
         (first, _), checks = patterns[0], [compiled for _, compiled in patterns]
-        strat: st.SearchStrategy[str] = st.from_regex(python_pattern(first), fullmatch=True, alphabet=_XML_TEXT)
+        strat: st.SearchStrategy[str] = st.from_regex(
+            python_pattern(first), fullmatch=True, alphabet=_XML_TEXT
+        )
         strat = strat.filter(lambda s: all(p.match(s) for p in checks))
         if min_len is not None or max_len is not None:
             lo, hi = min_len or 0, max_len if max_len is not None else 10**9
@@ -127,7 +134,8 @@ def simple_strategy(xsd_type: Any) -> st.SearchStrategy[Any]:
         return st.booleans()
     if "integer" in names:
         return st.integers(
-            min_value=int(lo_v) if lo_v is not None else -(10**9), max_value=int(hi_v) if hi_v is not None else 10**9
+            min_value=int(lo_v) if lo_v is not None else -(10**9),
+            max_value=int(hi_v) if hi_v is not None else 10**9,
         )
     if "decimal" in names or "double" in names or "float" in names:
         places = _facet(xsd_type, "fractionDigits")
@@ -154,7 +162,9 @@ def simple_strategy(xsd_type: Any) -> st.SearchStrategy[Any]:
     text = st.text(alphabet=_XML_TEXT, min_size=lo, max_size=hi)
     if "token" in names or "normalizedString" in names:
         # whitespace would be collapsed on the way back: keep what is generated what is read
-        text = st.text(alphabet=st.characters(codec="ascii", categories=("L", "N")), min_size=max(lo, 1), max_size=hi)
+        text = st.text(
+            alphabet=st.characters(codec="ascii", categories=("L", "N")), min_size=max(lo, 1), max_size=hi
+        )
     return text
 
 

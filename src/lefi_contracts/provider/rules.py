@@ -78,14 +78,6 @@ def _add_years(d: dt.date, years: int) -> dt.date:
         return d.replace(year=d.year + years, day=28)
 
 
-def _strip_private(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_private(v) for k, v in value.items() if not k.startswith("_")}
-    if isinstance(value, list):
-        return [_strip_private(v) for v in value]
-    return value
-
-
 class Engine:
     def __init__(
         self, store: Store, clock: Clock, faults: ActiveFaults, agency_state: dict[str, str]
@@ -97,6 +89,7 @@ class Engine:
         codes = code_lists()
         self.group_info = {c["kod"]: c for c in codes["formansgrupper"]["codes"]}
         self.ovrig_info = {c["kod"]: c for c in codes["ovrig-information"]["codes"]}
+        self._allowed: dict[tuple[str, str], frozenset[str]] = {}
 
     # --- code sets per version (registry-driven) ------------------------------------------------------------
     def fk_groups(self, v: VersionInfo) -> list[str]:
@@ -114,7 +107,14 @@ class Engine:
             if c.get("utlamnare") == "FK" or v.behaviour.pensionsmyndigheten
         ]
 
-    def allowed(self, v: VersionInfo, list_name: str) -> list[str]:
+    def allowed(self, v: VersionInfo, list_name: str) -> frozenset[str]:
+        key = (v.number, list_name)
+        cached = self._allowed.get(key)
+        if cached is None:
+            cached = self._allowed[key] = frozenset(self._allowed_codes(v, list_name))
+        return cached
+
+    def _allowed_codes(self, v: VersionInfo, list_name: str) -> list[str]:
         return {
             "formansinformation": self.fk_groups(v),
             "ansprak": self.pm_groups(v),
@@ -279,7 +279,7 @@ class Engine:
             answer["formansinformation"] = fi
         if v.behaviour.pensionsmyndigheten:
             self._pm(v, pnr, f, t, granted, answer)
-        return _strip_private(answer)
+        return answer  # private keys (_legacy) never leave _classify
 
     def _arenden(
         self, v: VersionInfo, pnr: str, f: str, t: str, groups: list[str], fi: dict[str, list[Any]]
