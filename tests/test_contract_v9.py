@@ -125,8 +125,12 @@ def _media_schema(content: dict[str, Any] | None) -> Any:
 # ---------------------------------------------------------------------------------- coverage walk
 
 
-def _compare_schema(pub: Any, our: Any, where: str, gaps: list[str]) -> None:
-    """Everything in `pub` that a consumer may rely on must be in `our`, with the same meaning."""
+def _compare_schema(pub: Any, our: Any, where: str, gaps: list[str], *, response_only: bool = False) -> None:
+    """Everything in `pub` that a consumer may rely on must be in `our`, with the same meaning.
+
+    A schema only ever sent by the provider (response_only) may promise more than the published one: a field made
+    required, or a minimum count, narrows what the provider sends and breaks no consumer.
+    """
     if not isinstance(pub, dict):
         return
     if not isinstance(our, dict):
@@ -139,6 +143,8 @@ def _compare_schema(pub: Any, our: Any, where: str, gaps: list[str]) -> None:
     if "type" in pub and pub["type"] != our.get("type"):
         gaps.append(f"{where}: type {our.get('type')!r} instead of {pub['type']!r}")
     for kw in COMPARED_KEYWORDS:
+        if response_only and kw == "minItems" and (our.get(kw) or 0) >= (pub.get(kw) or 0):
+            continue
         if pub.get(kw) != our.get(kw):
             gaps.append(f"{where}: {kw} {our.get(kw)!r} instead of {pub.get(kw)!r}")
     if pub.get("pattern") != our.get("pattern") and where not in KNOWN_PATTERN_FIXES:
@@ -149,7 +155,7 @@ def _compare_schema(pub: Any, our: Any, where: str, gaps: list[str]) -> None:
     pub_req, our_req = set(pub.get("required", [])), set(our.get("required", []))
     for name in sorted(pub_req - our_req):
         gaps.append(f"{where}: {name} no longer required")
-    for name in sorted(our_req - pub_req):
+    for name in sorted(our_req - pub_req) if not response_only else ():
         gaps.append(f"{where}: {name} required by us but not by the published contract")
     if our.get("additionalProperties") is False and pub.get("additionalProperties") is not False:
         gaps.append(f"{where}: closed (additionalProperties: false) but the published one is open")
@@ -157,9 +163,27 @@ def _compare_schema(pub: Any, our: Any, where: str, gaps: list[str]) -> None:
         if name not in our.get("properties", {}):
             gaps.append(f"{where}.{name}: property missing")
         else:
-            _compare_schema(sub, our["properties"][name], f"{where}.{name}", gaps)
+            _compare_schema(sub, our["properties"][name], f"{where}.{name}", gaps, response_only=response_only)
     if "items" in pub:
-        _compare_schema(pub["items"], our.get("items"), f"{where}[]", gaps)
+        _compare_schema(pub["items"], our.get("items"), f"{where}[]", gaps, response_only=response_only)
+
+
+def _request_schemas(doc: dict[str, Any]) -> set[str]:
+    """Names of the component schemas a request (body or parameter) can reach through $ref."""
+    seen: set[str] = set()
+    todo: list[Any] = []
+    for _path, _method, op in _operations(doc):
+        todo.append((op.get("requestBody") or {}).get("content"))
+        todo.extend(_parameter(doc, p) for p in op.get("parameters", []))
+    while todo:
+        node = todo.pop()
+        for _where, value in _walk(node):
+            if isinstance(value, dict) and isinstance(value.get("$ref"), str):
+                name = value["$ref"].rsplit("/", 1)[-1]
+                if name not in seen:
+                    seen.add(name)
+                    todo.append(doc.get("components", {}).get("schemas", {}).get(name))
+    return seen
 
 
 def coverage_gaps(published: dict[str, Any], ours: dict[str, Any]) -> list[str]:
@@ -202,13 +226,14 @@ def coverage_gaps(published: dict[str, Any], ours: dict[str, Any]) -> list[str]:
                 continue
             pub_schema = _media_schema(_response(published, presp).get("content"))
             our_schema = _media_schema(_response(ours, oop["responses"][status]).get("content"))
-            _compare_schema(pub_schema, our_schema, f"{key} response {status}", gaps)
+            _compare_schema(pub_schema, our_schema, f"{key} response {status}", gaps, response_only=True)
     our_schemas = ours.get("components", {}).get("schemas", {})
+    in_requests = _request_schemas(published) | _request_schemas(ours)
     for name, psch in published.get("components", {}).get("schemas", {}).items():
         if name not in our_schemas:
             gaps.append(f"{name}: schema missing")
         else:
-            _compare_schema(psch, our_schemas[name], name, gaps)
+            _compare_schema(psch, our_schemas[name], name, gaps, response_only=name not in in_requests)
     return gaps
 
 

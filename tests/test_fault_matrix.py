@@ -108,7 +108,7 @@ def _python(*args: str) -> list[str]:
 
 
 def _env() -> dict[str, str]:
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env = dict(os.environ)
     env.pop("LEFI_TARGET", None)
     return env
 

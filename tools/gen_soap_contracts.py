@@ -343,7 +343,9 @@ def xsd(m: Model, prev: Model | None) -> str:
     out += complex_type(
         "HamtaFormansinformationSvar",
         [
-            el("utlamnare", "tns:LefiUtlamnareTillstand", "0", "unbounded"),
+            # Every answer states the agencies it concerns (required: an answer without them cannot say
+            # whether the absence of data means "nothing found" or "agency down").
+            el("utlamnare", "tns:LefiUtlamnareTillstand", "1", "unbounded"),
             el("avvikelser", "tns:LefiFormansinformationAvvikelser"),
             el("formansinformation", "tns:LefiFormansinformation"),
         ],
@@ -394,10 +396,11 @@ def xsd(m: Model, prev: Model | None) -> str:
         "Groups and types of övrig information that could not be fetched, and why.",
     )
     out += complex_type(
-        "LefiUtlamnareTillstand", [el("utlamnare", "tns:LefiUtlamnare"), el("tillstand", "tns:LefiTillstand")]
+        "LefiUtlamnareTillstand",
+        [el("utlamnare", "tns:LefiUtlamnare", None), el("tillstand", "tns:LefiTillstand", None)],
     )
-    out += complex_type("LefiUtlamnare", [el("kod", "tns:LefiUtlamnareKod"), el("namn", "xs:string")])
-    out += complex_type("LefiTillstand", [el("kod", "tns:LefiTillstandKod"), el("beskrivning", "xs:string")])
+    out += complex_type("LefiUtlamnare", [el("kod", "tns:LefiUtlamnareKod", None), el("namn", "xs:string")])
+    out += complex_type("LefiTillstand", [el("kod", "tns:LefiTillstandKod", None), el("beskrivning", "xs:string")])
     out.append("")
     out.append("  <!-- The FK data model (v9 LefiFormansinformation and everything it reaches), v9 order -->")
     for name, rows in version_types(m).items():
