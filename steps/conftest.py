@@ -123,8 +123,10 @@ def clients(lefi_target: str, lefi_registry: Registry, lefi_tls: dict[str, Any])
 
 
 @pytest.fixture(scope="session")
-def target_control(lefi_target: str) -> behaviour.TargetControl:
-    return behaviour.TargetControl(lefi_target)
+def target_control(lefi_target: str) -> Iterator[behaviour.TargetControl]:
+    control = behaviour.TargetControl(lefi_target)
+    yield control
+    control.close()
 
 
 class ControlSession:

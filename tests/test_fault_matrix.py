@@ -109,6 +109,7 @@ def _python(*args: str) -> list[str]:
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # let pytest cache its rewritten modules between runs
     env.pop("LEFI_TARGET", None)
     return env
 

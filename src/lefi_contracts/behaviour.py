@@ -615,19 +615,22 @@ class TargetControl:
 
     def __init__(self, base_url: str, timeout: float = 10.0) -> None:
         self.base = base_url.rstrip("/") + TEST_CONTROL_PREFIX
-        self.timeout = timeout
+        self.http = httpx.Client(timeout=timeout)
         self._available: bool | None = None
 
     def available(self) -> bool:
         if self._available is None:
             try:
-                self._available = httpx.get(f"{self.base}/catalogue", timeout=self.timeout).status_code == 200
+                self._available = self.http.get(f"{self.base}/catalogue").status_code == 200
             except httpx.HTTPError:
                 self._available = False
         return self._available
 
+    def close(self) -> None:
+        self.http.close()
+
     def _post(self, path: str, body: dict[str, Any]) -> None:
-        resp = httpx.post(f"{self.base}{path}", json=body, timeout=self.timeout)
+        resp = self.http.post(f"{self.base}{path}", json=body)
         if resp.status_code >= 300:
             raise UsageError(f"the target refused {TEST_CONTROL_PREFIX}{path}: HTTP {resp.status_code}")
 
