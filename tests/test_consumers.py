@@ -16,7 +16,10 @@ def test_the_example_consumers_cover_four_kinds_and_four_versions() -> None:
     consumers = load_consumers()
     assert {c.kind for c in consumers} >= {"municipality", "insurer", "unemployment-fund", "system-vendor"}
     assert {(c.kind, c.version) for c in consumers} >= {
-        ("municipality", "7"), ("insurer", "8"), ("unemployment-fund", "9"), ("system-vendor", "5"),
+        ("municipality", "7"),
+        ("insurer", "8"),
+        ("unemployment-fund", "9"),
+        ("system-vendor", "5"),
     }
 
 
@@ -75,12 +78,18 @@ def test_every_example_consumer_holds_against_the_correct_provider(correct_targe
 @pytest.mark.parametrize(
     ("fault", "consumer", "message"),
     [
-        ("fsjp-own-set-missing", "insurer-v8.yaml", "missing: formansinformation/forebyggandeSjukpenningsarende"),
+        (
+            "fsjp-own-set-missing",
+            "insurer-v8.yaml",
+            "missing: formansinformation/forebyggandeSjukpenningsarende",
+        ),
         ("required-element-missing", "municipality-v7.yaml", "contract:"),
         ("unknown-actor-accepted", "unemployment-fund-v9.yaml", None),
     ],
 )
-def test_consumer_verification_fails_against_a_faulty_provider(fault: str, consumer: str, message: str | None) -> None:
+def test_consumer_verification_fails_against_a_faulty_provider(
+    fault: str, consumer: str, message: str | None
+) -> None:
     with target_or_embedded(None, faults=[fault]) as (url, _):
         results = verify_consumer(load_consumer(CONSUMERS / consumer), url)
     failed = [r for r in results if r.failed]
@@ -88,3 +97,79 @@ def test_consumer_verification_fails_against_a_faulty_provider(fault: str, consu
         assert not failed, [(r.name, r.message) for r in failed]
     else:
         assert failed and any(message in r.message for r in failed), [(r.name, r.message) for r in results]
+
+
+# ------------------------------------------------------------------------------------------ can-i-deploy
+
+
+def _candidate(tmp_path: Path, edit: tuple[str, str, str] | None) -> Path:
+    """A copy of contracts/ with one textual edit (file, old, new): the shape of a provider's change."""
+    import shutil
+
+    root = tmp_path / "contracts"
+    shutil.copytree(CONSUMERS.parent, root)
+    if edit:
+        rel, old, new = edit
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {rel}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+def _verdicts(candidate: Path) -> dict[str, str]:
+    from lefi_contracts.consumers import can_i_deploy
+
+    results = can_i_deploy(candidate, consumers=load_consumers())
+    return {r.version or "": r.status for r in results}
+
+
+def test_an_unchanged_tree_breaks_nobody(tmp_path: Path) -> None:
+    assert set(_verdicts(_candidate(tmp_path, None)).values()) == {"passed"}
+
+
+@pytest.mark.parametrize(
+    ("edit", "broken"),
+    [
+        # a field the municipality (v7) reads disappears from its answer
+        (
+            (
+                "v7/lefi-online-v7.xsd",
+                '<xs:complexType name="LefiSjukpenningArende">\n    <xs:sequence>\n'
+                '      <xs:element name="startades" type="tns:LefiDatum" minOccurs="0"/>\n',
+                '<xs:complexType name="LefiSjukpenningArende">\n    <xs:sequence>\n',
+            ),
+            {"7"},
+        ),
+        # the insurer's (v8) request: 10-digit personnummer no longer accepted
+        (("v8/lefi-online-v8.xsd", 'value="[0-9]{10}|[0-9]{12}"', 'value="[0-9]{12}"'), {"8"}),
+        # version 5 retired: its system vendor is left without a service
+        (("versions.yaml", "    status: deprecated\n", "    status: retired\n"), {"5"}),
+    ],
+)
+def test_a_candidate_breaks_exactly_the_consumers_that_use_what_changed(
+    tmp_path: Path, edit: tuple[str, str, str], broken: set[str]
+) -> None:
+    verdicts = _verdicts(_candidate(tmp_path, edit))
+    assert {v for v, status in verdicts.items() if status == "failed"} == broken, verdicts
+
+
+def test_a_change_nobody_reads_breaks_nobody(tmp_path: Path) -> None:
+    edit = (
+        "v7/lefi-online-v7.xsd",
+        '<xs:element name="programanvisning"',
+        '<xs:element name="programanvisningUtgar"',
+    )
+    assert set(_verdicts(_candidate(tmp_path, edit)).values()) == {"passed"}
+
+
+def test_can_i_deploy_command_exit_codes(tmp_path: Path) -> None:
+    from lefi_contracts.consumers import command_can_i_deploy
+
+    text, code = command_can_i_deploy(contracts_dir=_candidate(tmp_path / "a", None))
+    assert code == 0 and "4 passed, 0 failed" in text
+    edit = ("versions.yaml", "    status: deprecated\n", "    status: retired\n")
+    text, code = command_can_i_deploy(contracts_dir=_candidate(tmp_path / "b", edit))
+    assert code == 1 and "no longer serves version 5" in text
+    with pytest.raises(UsageError, match="not a contracts folder"):
+        command_can_i_deploy(contracts_dir=tmp_path)

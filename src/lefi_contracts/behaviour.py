@@ -505,16 +505,16 @@ def refusal_matches(response: Any, expected: str) -> list[str]:
 
 
 def delivery_problems(response: Any) -> list[str]:
-    """Why an answer is not a delivered answer: refused, or not readable against its version's contract (an
-    answer a consumer cannot decode delivers nothing, whatever its HTTP status)."""
+    """Why an answer is not a delivered answer of its version: refused, not decodable, or not valid against the
+    version's contract (a consumer cannot rely on such an answer, whatever its HTTP status)."""
     fault = getattr(response, "fault", None)
     if fault is not None or not 200 <= int(getattr(response, "http_status", 0)) < 300:
-        return [
-            f"refused: HTTP {response.http_status}, fel {getattr(fault, 'code', None)}: {getattr(fault, 'message', '')}"
-        ]
+        code, message = getattr(fault, "code", None), getattr(fault, "message", "")
+        return [f"refused: HTTP {response.http_status}, fel {code}: {message}"]
     problems = [f"not decodable: {e}" for e in (getattr(response, "decode_errors", None) or [])[:3]]
     if getattr(response, "data", None) is None:
         problems.append("no decoded payload")
+    problems += [f"contract: {v.path}: {v.message}" for v in response.violations()[:3]]
     return problems
 
 

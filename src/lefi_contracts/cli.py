@@ -188,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     p.add_argument("--fail-on", choices=["breaking", "potential"], default="breaking")
     p.add_argument("--reader", choices=["tolerant", "strict"], default="tolerant")
-    p.add_argument("--waivers", type=Path)
+    p.add_argument("--waivers", type=Path, help="accepted findings (YAML: rule, path, reason, reference, expires)")
+    p.add_argument("--mapping", type=Path, help="XML path -> JSON path mapping for a cross-format diff")
     p.set_defaults(func=_cmd_diff)
 
     p = sub.add_parser("verify-consumer", help="does the target still give this consumer what it reads?")
@@ -215,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("lefi-contracts: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `lefi-contracts diff 8 9 | head`: the reader went away, nothing to report
+        return EXIT_OK
     except OSError as exc:
         # A file or port the user named cannot be used: their input, not our bug.
         print(f"lefi-contracts: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)

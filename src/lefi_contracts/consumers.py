@@ -147,13 +147,47 @@ def _resolve(name: str | None, catalogue: dict[str, Any], key: str, consumer: st
     return str(entry[key])
 
 
-def declared_paths(version: str) -> set[str] | None:
-    """Every slash path the version's contract declares in its query response (None when it cannot be read)."""
-    try:
-        from lefi_contracts.compat import response_paths
-    except ImportError:
-        return None
-    return response_paths(version)
+# The operation names consumers use, and how the REST rendition names the same operation (its path's tail).
+_OPERATION_PATH_TAILS = {
+    "hamtaFormansinformation": "/formansinformation/fraga",
+    "hamtaTillgangligaInformationstyper": "/tillgangligaInformationstyper",
+}
+
+
+def _model_operation(model: Any, name: str) -> Any | None:
+    tail = _OPERATION_PATH_TAILS.get(name, "/" + name)
+    for op_id, op in model.operations.items():
+        if op_id == name or str(op.meta.get("path", op_id)).endswith(tail):
+            return op
+    return None
+
+
+def _paths_of(shape: Any, prefix: str, out: set[str], seen: set[int]) -> None:
+    if id(shape) in seen:  # recursive types: each shape once per walk
+        return
+    seen = seen | {id(shape)}
+    for name, fld in shape.fields.items():
+        if name.startswith("@") or name == "[]":
+            continue
+        path = f"{prefix}/{name}" if prefix else name
+        out.add(path)
+        _paths_of(fld.shape, path, out, seen)
+
+
+def declared_paths(version: str, *, contracts_dir: Path | None = None) -> set[str]:
+    """Every slash path the version's contract declares in its query answer."""
+    from lefi_contracts.compat import load_contract_model
+    from lefi_contracts.contracts import load_registry
+
+    info = load_registry(contracts_dir).get(version)
+    source = info.contract_file("wsdl" if info.transport == "soap" else "openapi")
+    op = _model_operation(load_contract_model(source), "hamtaFormansinformation")
+    out: set[str] = set()
+    if op is not None:
+        for msg in op.responses.get("200", {}).values():
+            if msg.key.startswith("body"):
+                _paths_of(msg.root.shape, "", out, set())
+    return out
 
 
 def verify_consumer(
@@ -174,7 +208,7 @@ def verify_consumer(
     params = {"consumer": contract.consumer, "version": contract.version}
 
     declared = declared_paths(contract.version)
-    if declared is not None:
+    if declared:
         missing = [r for r in contract.reads if r not in declared]
         results.append(
             CheckResult(
@@ -194,10 +228,16 @@ def verify_consumer(
             started = time.monotonic()
             resp = client.available_types(aktors_id)
             offered = {
-                section: {str(item.get("kod")) for item in (resp.data or {}).get(section, []) if isinstance(item, dict)}
+                section: {
+                    str(item.get("kod"))
+                    for item in (resp.data or {}).get(section, [])
+                    if isinstance(item, dict)
+                }
                 for section in contract.groups
             }
-            lacking = [f"{s}:{g}" for s, groups in contract.groups.items() for g in groups if g not in offered[s]]
+            lacking = [
+                f"{s}:{g}" for s, groups in contract.groups.items() for g in groups if g not in offered[s]
+            ]
             problems = [str(v) for v in resp.violations()] + (
                 [f"not offered to the consumer's actor: {', '.join(lacking)}"] if lacking else []
             )
@@ -218,7 +258,9 @@ def verify_consumer(
             )
         for example in contract.examples:
             started = time.monotonic()
-            pnr = example.personnummer or _resolve(example.persona, catalogue, "personnummer", contract.consumer)
+            pnr = example.personnummer or _resolve(
+                example.persona, catalogue, "personnummer", contract.consumer
+            )
             query = Query(
                 str(pnr),
                 example.period_from,
@@ -269,8 +311,10 @@ def verify_all(
 
 
 def _render(results: list[CheckResult]) -> str:
-    lines = [f"{'✔' if not r.failed else '✘'} v{r.version} {r.name}" + (f": {r.message}" if r.message else "")
-             for r in results]
+    lines = [
+        f"{'✔' if not r.failed else '✘'} v{r.version} {r.name}" + (f": {r.message}" if r.message else "")
+        for r in results
+    ]
     failed = sum(r.failed for r in results)
     lines.append(f"{len(results) - failed} passed, {failed} failed")
     return "\n".join(lines)
@@ -285,3 +329,124 @@ def command_verify_consumer(
     with target_or_embedded(target) as (url, _embedded):
         results = verify_consumer(contract, url, cert=cert, ca=ca)
     return _render(results), 1 if any(r.failed for r in results) else 0
+
+
+# ------------------------------------------------------------------------------------------ can-i-deploy
+
+
+def _finding_path(finding: Any) -> str:
+    """A finding's path as a consumer writes it: without the wrapper element or the JSON body root."""
+    raw = finding.old_path or finding.new_path or ""
+    if " /" in raw:  # "200 body parameters /hamtaFormansinformationSvar/..." -> the part inside the message
+        raw = raw.split(" /", 1)[1]
+    elif " " in raw:  # the message itself (a status, a media type): no field path
+        raw = ""
+    raw = raw.strip("/")
+    parts = [p for p in raw.split("/") if p and not p.startswith("[")]
+    if parts and parts[0].endswith("Svar"):
+        parts = parts[1:]
+    return "/".join(parts)
+
+
+def relevant_findings(contract: ConsumerContract, findings: list[Any]) -> list[Any]:
+    """The findings that matter to this consumer: its operations' requests, and the response fields it reads."""
+    operations = set(contract.operations)
+    out = []
+    for f in findings:
+        if f.verdict == "compatible":
+            continue
+        op_name = next(
+            (
+                n
+                for n in operations
+                if f.operation == n
+                or f.operation.endswith(_OPERATION_PATH_TAILS[n])
+                or _OPERATION_PATH_TAILS[n] in f.operation
+            ),
+            None,
+        )
+        if op_name is None and f.operation:
+            continue
+        if f.direction == "request" or not _finding_path(f):
+            out.append(f)  # a request it sends, or the operation/message itself
+        elif (
+            op_name == "hamtaFormansinformation" and contract.reads_under(_finding_path(f))
+        ) or op_name == "hamtaTillgangligaInformationstyper":
+            out.append(f)
+    return out
+
+
+def can_i_deploy(
+    candidate_dir: Path, *, consumers: list[ConsumerContract], current_dir: Path | None = None
+) -> list[CheckResult]:
+    """For each consumer: does the candidate contracts/ tree break the version it uses, in what it uses?"""
+    from lefi_contracts.compat import diff_models, load_contract_model
+    from lefi_contracts.contracts import load_registry
+
+    current = load_registry(current_dir)
+    candidate = load_registry(candidate_dir)
+    results: list[CheckResult] = []
+    for c in consumers:
+        name = f"{c.consumer} on version {c.version}"
+        params = {"consumer": c.consumer, "version": c.version, "reader": c.reader}
+        old_info = current.get(c.version)
+        new_info = candidate.versions.get(c.version)
+        if new_info is None or not new_info.served:
+            results.append(
+                CheckResult(
+                    phase="consumers",
+                    name=name,
+                    status="failed",
+                    version=c.version,
+                    behaviour=f"consumer {c.consumer}",
+                    parameters=params,
+                    message=f"the candidate no longer serves version {c.version}",
+                )
+            )
+            continue
+        kind = "wsdl" if old_info.transport == "soap" else "openapi"
+        report = diff_models(
+            load_contract_model(old_info.contract_file(kind)),
+            load_contract_model(new_info.contract_file(kind)),
+            reader=c.reader,
+            enum_policy=c.enum_policy,
+            old_label=f"v{c.version}",
+            new_label=f"candidate v{c.version}",
+        )
+        mine = relevant_findings(c, [f for f in report.findings if f.waiver is None])
+        # A change that is only "potentially" breaking in general is breaking for a consumer that reads that field
+        # or sends that request: relevant_findings kept exactly those.
+        breaking = mine
+        lines = [f"[{f.rule}] {f.verdict}: {_finding_path(f) or f.operation}: {f.message}" for f in mine]
+        witness = next((f.witness for f in breaking if f.witness), None)
+        results.append(
+            CheckResult(
+                phase="consumers",
+                name=name,
+                status="failed" if breaking else "passed",
+                version=c.version,
+                behaviour=f"consumer {c.consumer}",
+                message="; ".join(lines[:6]) + (f" (and {len(lines) - 6} more)" if len(lines) > 6 else ""),
+                details="\n".join(lines),
+                parameters=params,
+                attachments=[Attachment("witness", witness)] if witness else [],
+            )
+        )
+    return results
+
+
+def command_can_i_deploy(
+    *, contracts_dir: Path | None = None, consumers_dir: Path | None = None
+) -> tuple[str, int]:
+    candidate = contracts_dir or default_contracts_dir()
+    if not (candidate / "versions.yaml").is_file():
+        raise UsageError(f"{candidate} is not a contracts folder (no versions.yaml)")
+    consumers = load_consumers(consumers_dir or candidate / "consumers", contracts_dir=candidate)
+    results = can_i_deploy(candidate, consumers=consumers)
+    lines = []
+    for r in results:
+        lines.append(f"{'✘ breaks' if r.failed else '✔ safe  '}  {r.name}")
+        lines += [f"      {line}" for line in (r.details or r.message).splitlines()]
+    broken = sum(r.failed for r in results)
+    lines.append(f"{len(results) - broken} passed, {broken} failed")
+    return "\n".join(lines), 1 if broken else 0

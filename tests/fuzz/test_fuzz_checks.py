@@ -38,7 +38,9 @@ def _answer(version, data: dict[str, Any], request: dict[str, Any] | None = None
     return Exchange(version, "hamtaFormansinformation", request or dict(QUERY), 200, b"{}", {}, data)
 
 
-def _payment(netto: int = 700, skatt: int = 300, avdrag: int = 300, rows: tuple[int, ...] = (600, 400)) -> dict:
+def _payment(
+    netto: int = 700, skatt: int = 300, avdrag: int = 300, rows: tuple[int, ...] = (600, 400)
+) -> dict:
     return {
         "bruttobelopp": {"summa": 1000, "valuta": "SEK"}, "skattebelopp": {"summa": skatt, "valuta": "SEK"},
         "avdragsbelopp": {"summa": avdrag, "valuta": "SEK"}, "nettobelopp": {"summa": netto, "valuta": "SEK"},
@@ -69,7 +71,9 @@ def test_payment_arithmetic(payment: dict, fragment: str) -> None:
 
 def test_obehorig_group_with_data_is_reported() -> None:
     data = {
-        "avvikelser": {"formansinformation": [{"avvikelse": {"kod": "OBEHORIG"}, "formansgrupp": {"kod": "FK:BOB"}}]},
+        "avvikelser": {
+            "formansinformation": [{"avvikelse": {"kod": "OBEHORIG"}, "formansgrupp": {"kod": "FK:BOB"}}]
+        },
         "formansinformation": {"bostadsbidragsarende": [{"startades": "2024-01-01"}]},
     }
     assert "FK:BOB is OBEHORIG" in _checks(_answer(V_NEW, data))["lefi_obehorig_no_data"][0]
@@ -115,7 +119,9 @@ def test_invalid_request_accepted_and_valid_request_refused() -> None:
     assert invalid_reasons(bad, V_REST) == ["invalid personnummer"]
     assert "accepted" in _checks(_answer(V_REST, {}, bad))["lefi_invalid_request_rejected"][0]
     refused = Exchange(V_NEW, "hamta", dict(QUERY), 500, b"", {}, None, "FELAKTIGA_INDATA", "client")
-    assert _checks(refused) == {"lefi_valid_request_not_refused": ["a valid query was refused as bad input (FELAKTIGA_INDATA)"]}
+    assert _checks(refused) == {
+        "lefi_valid_request_not_refused": ["a valid query was refused as bad input (FELAKTIGA_INDATA)"]
+    }
 
 
 def test_later_version_codes_are_unknown_to_older_versions() -> None:
