@@ -22,6 +22,10 @@ import pytest
 
 from lefi_contracts.provider import ProviderConfig, list_faults, running_provider
 
+pytestmark = (
+    pytest.mark.heavy
+)  # ~80 s on 2 cores: 21 full scenario runs (one per fault, plus the correct provider)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # Scenario names (the Scenario Outline titles of features/*.feature).

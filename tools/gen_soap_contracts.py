@@ -56,6 +56,7 @@ SIMPLE_TYPES: dict[str, tuple[str, str, str]] = {
         "A date as FK delivers it: YYYY-MM-DD, YYYY-MM or empty (v9 models these as free strings).",
     ),
     "LefiPersonnummer": ("xs:string", "[0-9]{10}|[0-9]{12}", "A personnummer of 10 or 12 digits."),
+    "LefiAktorsId": ("xs:string", "[^\\s]{1,64}", "The actor the call is made for: 1-64 characters, no white space."),
     "LefiAr": ("xs:string", "[0-9]{4}", "A year, YYYY."),
     "LefiManad": ("xs:string", "[0-9]{4}-(0[1-9]|1[0-2])", "A month, YYYY-MM."),
     "LefiArManad": ("xs:string", "[0-9]{4}-[0-9]{2}", "A year and month, YYYY-MM (v9's looser pattern)."),
@@ -328,7 +329,7 @@ def xsd(m: Model, prev: Model | None) -> str:
     out += complex_type(
         "HamtaFormansinformationFraga",
         [
-            el("aktorsId", "xs:string", None),
+            el("aktorsId", "tns:LefiAktorsId", None),
             el("anvandare", "xs:string"),
             el("personnummer", "tns:LefiPersonnummer", None),
             el("period", "tns:LefiPeriod", None),
@@ -351,7 +352,7 @@ def xsd(m: Model, prev: Model | None) -> str:
         ],
         "The answer (v9: LefiExternFormansinformationSvar, FK part).",
     )
-    out += complex_type("HamtaTillgangligaInformationstyperFraga", [el("aktorsId", "xs:string", None)])
+    out += complex_type("HamtaTillgangligaInformationstyperFraga", [el("aktorsId", "tns:LefiAktorsId", None)])
     out += complex_type(
         "HamtaTillgangligaInformationstyperSvar",
         [

@@ -227,23 +227,10 @@ def test_a_fault_makes_the_gate_exit_1_and_the_summary_names_it(name: str, tmp_p
     _fault_case(name, tmp_path)
 
 
-# Fuzzing finds this fault only with some seeds at 100 examples today (seed 3 on v9, none of 1/2/3 on v5/v8):
-# reported to the fuzzing and provider engineers; the marker goes when it is found deterministically.
-_NOT_YET = {"schema-violation-on-rare-branch"}
-
-
 @pytest.mark.heavy
 @pytest.mark.parametrize(
     "name",
-    [
-        pytest.param(
-            f.name, marks=pytest.mark.xfail(reason="not found by fuzzing at 100 examples yet", strict=False)
-        )
-        if f.name in _NOT_YET
-        else f.name
-        for f in provider.list_faults()
-        if f.name not in SMOKE_FAULTS
-    ],
+    [f.name for f in provider.list_faults() if f.name not in SMOKE_FAULTS],
 )
 def test_every_named_fault_breaks_the_gate(name: str, tmp_path: Path) -> None:
     _fault_case(name, tmp_path)

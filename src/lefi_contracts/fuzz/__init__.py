@@ -192,7 +192,12 @@ def _fuzz_soap(version: VersionInfo, url: str, hints: FuzzHints, examples: int, 
                 lambda c, m: Sample(c, m, "POST", fuzzer.url, headers, body, ex.status, ex.body),
             )  # fmt: skip
 
-        drive(fuzzer.strategy(op), probe, examples=examples, seed=seed)
+        explicit = (
+            hints.persona_queries(tuple(version.behaviour.formansgrupper), tuple(fuzzer.ovrig_codes(op)))
+            if fuzzer.takes_query(op)
+            else []
+        )
+        drive(fuzzer.strategy(op), probe, examples=examples, seed=seed, explicit=explicit)
         outcome.duration = time.perf_counter() - start
         outcomes.append(outcome)
     return outcomes
@@ -234,7 +239,8 @@ def _fuzz_rest(
 
             outcome.record(["schemathesis_default_checks", *names], findings, sample)
 
-        drive(rest.hinted_strategy(op, hints), probe, examples=examples, seed=seed)
+        drive(rest.hinted_strategy(op, hints), probe, examples=examples, seed=seed,
+              explicit=rest.persona_cases(op, hints))  # fmt: skip
         outcome.duration = time.perf_counter() - start
         outcomes.append(outcome)
     return outcomes

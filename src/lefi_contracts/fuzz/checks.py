@@ -201,11 +201,12 @@ def valid_beyond_doubt(request: Mapping[str, Any], version: VersionInfo) -> bool
         return False
     aktor = request.get("aktorsId")
     if aktor is not None and not str(aktor).strip():
-        return False  # the XSDs allow an empty aktorsId; refusing it as bad input is defensible
+        return False  # every contract requires a non-blank aktorsId
     for key in REQUEST_GROUP_KEYS:
         codes = request.get(key) or []
-        if isinstance(codes, list) and len(set(map(str, codes))) != len(codes):
-            return False  # v9 says uniqueItems; the v5-v8 XSDs allow repeats: either answer is defensible
+        repeated = isinstance(codes, list) and len(set(map(str, codes))) != len(codes)
+        if repeated and version.transport == "rest":
+            return False  # the JSON contract says uniqueItems; the XSDs allow a repeated element (answered once)
     period = request.get("period")
     period = period if isinstance(period, Mapping) else {}
     start, end = _date(period.get("from")), _date(period.get("tom"))

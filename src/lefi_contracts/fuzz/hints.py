@@ -136,6 +136,31 @@ class FuzzHints:
             tuple(personas[k] for k in sorted(personas)), tuple(sorted(rights.items())), tuple(sorted(user_of)),
         )  # fmt: skip
 
+    def persona_queries(self, groups: tuple[str, ...], ovrig: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Each persona's own query (its period, groups and övrig information, an entitled actor), once.
+
+        Run before random generation as explicit examples, as schemathesis runs a contract's examples: every data
+        path the catalogue knows is visited at least once, whatever the budget and the seed.
+        """
+        out = []
+        for p in self.personas:
+            mine = [g for g in p.groups if g in groups]
+            ov = [o for o in p.ovrig if o in ovrig]
+            if not p.period or not (mine or ov):
+                continue
+            needs = set(mine + ov)
+            actor = next((a for a, may in self.rights if needs <= may), self.actors[0] if self.actors else None)
+            query: dict[str, Any] = {
+                "personnummer": p.personnummer,
+                "period": {"from": p.period[0], "tom": p.period[1]},
+                "formansinformation": mine,
+                "ovrigInformation": ov,
+            }
+            if actor is not None:
+                query["aktorsId"] = actor
+            out.append({k: v for k, v in query.items() if v != []})
+        return out
+
     def caller(self, needs: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
         """aktorsId (mostly one entitled to `needs`) and, sometimes, one of that actor's own users."""
         if not self.actors:

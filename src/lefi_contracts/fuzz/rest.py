@@ -153,6 +153,20 @@ def hinted_strategy(op: Any, hints: FuzzHints) -> st.SearchStrategy[Any]:
     return st.one_of(hinted, hinted, hinted, negative)
 
 
+def persona_cases(op: Any, hints: FuzzHints) -> list[Any]:
+    """Each catalogue persona's own query as an explicit case of the query operation (none for other operations)."""
+    version = _version_for_path(op.path)
+    if version is None or op.method.upper() != "POST" or "aktorsId" not in op.path:
+        return []
+    groups = tuple(version.behaviour.formansgrupper)
+    ovrig = tuple(sorted(ours._ovrig_codes(version.number)))
+    cases = []
+    for query in hints.persona_queries(groups, ovrig):
+        aktor = query.pop("aktorsId", None) or "okand-aktor"
+        cases.append(op.Case(path_parameters={"aktorsId": aktor}, body=query, media_type="application/json"))
+    return cases
+
+
 def is_negative(case: Any) -> bool:
     mode = getattr(getattr(case, "meta", None), "generation", None)
     return getattr(getattr(mode, "mode", None), "value", "") == "negative"

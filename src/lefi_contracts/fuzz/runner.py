@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
@@ -73,14 +73,27 @@ class OperationOutcome:
 
 
 def drive(
-    strategy: st.SearchStrategy[Any], probe: Callable[[Any], None], *, examples: int, seed: int
+    strategy: st.SearchStrategy[Any],
+    probe: Callable[[Any], None],
+    *,
+    examples: int,
+    seed: int,
+    explicit: Sequence[Any] = (),
 ) -> None:
-    """Run `probe` on `examples` examples of `strategy`, deterministically for a seed, without shrinking."""
+    """Run `probe` on the explicit values, then on `examples` examples of `strategy`, deterministically for a
+    seed, without shrinking."""
     if examples <= 0:
+        for value in explicit:
+            probe(value)
         return
 
-    @hypothesis_seed(seed)
-    @settings(
+    def run(value: Any) -> None:
+        probe(value)
+
+    test = given(strategy)(run)
+    for value in reversed(explicit):  # @example decorators apply bottom-up; keep the given order
+        test = example(value)(test)
+    test = settings(
         max_examples=examples,
         database=None,
         deadline=None,
@@ -88,12 +101,8 @@ def drive(
         suppress_health_check=list(HealthCheck),
         print_blob=False,
         derandomize=False,
-    )
-    @given(strategy)
-    def run(value: Any) -> None:
-        probe(value)
-
-    run()
+    )(test)
+    hypothesis_seed(seed)(test)()
 
 
 class Timer:

@@ -150,6 +150,13 @@ class SoapVersionFuzzer:
         around = st.tuples(base, self.hints.query(groups, ovrig)).map(_overlay)
         return mix(around, base, 7)
 
+    def takes_query(self, op: SoapOperation) -> bool:
+        """True for the operation that asks about a person (it has a personnummer)."""
+        return "personnummer" in self._children(op.input_element)
+
+    def ovrig_codes(self, op: SoapOperation) -> list[str]:
+        return self._enumeration(op.input_element, "ovrigInformation")
+
     def _children(self, element: str) -> dict[str, Any]:
         elem = self.xs.elements.get(element)
         if elem is None or elem.type.is_simple():

@@ -200,7 +200,11 @@ class Engine:
             if unknown:
                 raise bad_request(f"Okänd kod i {name}: {', '.join(sorted(set(unknown)))[:200]}.")
             if len(set(raw)) != len(raw):
-                raise bad_request(f"En kod förekommer flera gånger i {name}.")
+                # The JSON contract declares uniqueItems; the XSDs allow a repeated element, so SOAP accepts
+                # a repeat and answers it once.
+                if v.transport == "rest":
+                    raise bad_request(f"En kod förekommer flera gånger i {name}.")
+                raw = list(dict.fromkeys(raw))
             lists[name] = list(raw)
         if not any(lists.values()) and not self.faults.on("no-group-accepted", v):
             raise bad_request("Frågan anger ingen förmånsgrupp och ingen typ av övrig information.")
