@@ -187,6 +187,37 @@ PROBES: dict[str, Probe] = {
             != 200
         ),
     ),
+    "fsjp-dropped-before-cutoff": lambda h, c, v: any(
+        b["fattades"] == c["forebyggande-sjukpenning-before-cutoff"]["fattades"]
+        for b in beslut(
+            q(h, c, v, "forebyggande-sjukpenning-before-cutoff", formansinformation=["FK:SJP"]),
+            "sjukpenningarende",
+        )
+    ),
+    "old-grants-two-years": lambda h, c, v: _at(
+        h,
+        c["old-grant-within-3-years"]["clock"],
+        lambda: (
+            q(
+                h,
+                c,
+                v,
+                "effected-payments",
+                anvandare=c["old-grant-within-3-years"]["anvandare"],
+                formansinformation=["FK:SJP"],
+            ).status
+            == 200
+        ),
+    ),
+    "unknown-version-answered": lambda h, c, v: (
+        h.post(
+            v.base_path.rsplit("/v", 1)[0]
+            + "/v99"
+            + ("/soap" if v.transport == "soap" else "/aktorer/x/formansinformation/fraga"),
+            content=b"{}",
+        ).status_code
+        == 404
+    ),
     "netto-mismatch": lambda h, c, v: all(
         abs(u["nettobelopp"]["summa"] - (u["bruttobelopp"]["summa"] - u["avdragsbelopp"]["summa"])) < 0.005
         for u in q(h, c, v, "effected-payments", utbetalningar=["FK:SJP"]).fi["utbetalningsuppgift"]

@@ -206,7 +206,9 @@ def valid_beyond_doubt(request: Mapping[str, Any], version: VersionInfo) -> bool
         codes = request.get(key) or []
         repeated = isinstance(codes, list) and len(set(map(str, codes))) != len(codes)
         if repeated and version.transport == "rest":
-            return False  # the JSON contract says uniqueItems; the XSDs allow a repeated element (answered once)
+            return (
+                False  # the JSON contract says uniqueItems; the XSDs allow a repeated element (answered once)
+            )
     period = request.get("period")
     period = period if isinstance(period, Mapping) else {}
     start, end = _date(period.get("from")), _date(period.get("tom"))

@@ -149,7 +149,9 @@ class FuzzHints:
             if not p.period or not (mine or ov):
                 continue
             needs = set(mine + ov)
-            actor = next((a for a, may in self.rights if needs <= may), self.actors[0] if self.actors else None)
+            actor = next(
+                (a for a, may in self.rights if needs <= may), self.actors[0] if self.actors else None
+            )
             query: dict[str, Any] = {
                 "personnummer": p.personnummer,
                 "period": {"from": p.period[0], "tom": p.period[1]},

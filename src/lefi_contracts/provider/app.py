@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -71,6 +72,9 @@ class Provider:
         self.registry = registry()
         self.versions = self.registry.served()
         self.maintenance: list[MaintenanceWindow] = list(config.maintenance)
+        self.app: Starlette | None = (
+            None  # set by create_app; the unknown-version-answered fault re-dispatches
+        )
 
     # --- shared helpers -----------------------------------------------------------------------------------
     async def body(self, request: Request) -> bytes:
@@ -320,7 +324,27 @@ class Provider:
     async def admin_faults(self, request: Request) -> Response:
         return Response(to_json(sorted(self.faults.names)), media_type=JSON)
 
+    def nearest_served(self, path: str) -> str | None:
+        """The path rewritten to the served version nearest to the one it names (for unknown-version-answered)."""
+        best: tuple[int, str] | None = None
+        for v in self.versions:
+            m = re.match(r"^(.*/v)(\d+)$", v.base_path)
+            if not m:
+                continue
+            asked = re.match(re.escape(m.group(1)) + r"(\d+)(/.*)?$", path)
+            if asked and asked.group(1) != v.number and v.number.isdigit():
+                distance = abs(int(asked.group(1)) - int(v.number))
+                if best is None or distance < best[0]:
+                    best = (distance, v.base_path + (asked.group(2) or ""))
+        return best[1] if best else None
+
     async def not_found(self, request: Request) -> Response:
+        rewritten = (
+            self.nearest_served(request.url.path) if self.faults.on("unknown-version-answered") else None
+        )
+        if rewritten is not None and self.app is not None:
+            scope = dict(request.scope, path=rewritten, raw_path=rewritten.encode())
+            return _Redispatch(self.app, scope)
         text = f"Okänd sökväg {request.url.path[:120]}. Versioner som tjänas: {self.served_text()}."
         return Response(
             to_json({"meddelande": text, "timestamp": self.clock.now().isoformat(timespec="seconds")}),
@@ -370,4 +394,16 @@ def create_app(config: ProviderConfig) -> Starlette:
     provider = Provider(config)
     app = Starlette(routes=provider.routes())
     app.state.provider = provider
+    provider.app = app
     return app
+
+
+class _Redispatch(Response):
+    """Hands the request to the app again under another path (the unknown-version-answered fault)."""
+
+    def __init__(self, app: Starlette, scope: dict[str, Any]) -> None:
+        super().__init__()
+        self.app, self.new_scope = app, scope
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(self.new_scope, receive, send)

@@ -118,6 +118,21 @@ _SPECS: tuple[FaultSpec, ...] = (
         "grants on or after 2025-04-11 are treated as valid 3 years instead of 2",
         _all,
     ),
+    FaultSpec(
+        "fsjp-dropped-before-cutoff",
+        "förebyggande sjukpenning decided on or before 2024-05-19 is not delivered inside sjukpenningarende",
+        _inside,
+    ),
+    FaultSpec(
+        "old-grants-two-years",
+        "grants before 2025-04-11 are treated as valid 2 years instead of 3",
+        _all,
+    ),
+    FaultSpec(
+        "unknown-version-answered",
+        "a request to an unserved version's path is answered by the nearest served version, not refused",
+        _all,
+    ),
     FaultSpec("netto-mismatch", "effected payments have nettobelopp != bruttobelopp - avdragsbelopp", _all),
     FaultSpec(
         "agency-down-delivers-data",

@@ -154,7 +154,8 @@ class Engine:
         if found is None or found[0] != actor.aktors_id:
             raise Rejected(403, "ANVANDARE_OBEHORIG", "Användaren saknar behörighet för aktören.")
         granted = dt.date.fromisoformat(found[1])
-        years = 3 if granted < BEHORIGHET_CHANGE or self.faults.on("behorighet-three-years", v) else 2
+        old_grant = granted < BEHORIGHET_CHANGE and not self.faults.on("old-grants-two-years", v)
+        years = 3 if old_grant or self.faults.on("behorighet-three-years", v) else 2
         if self.clock.today() >= _add_years(granted, years) and not self.faults.on(
             "expired-user-accepted", v
         ):
@@ -297,7 +298,9 @@ class Engine:
             until = fsjp.until.isoformat() if fsjp.until else WIDE_TOM
             for row in self.store.items(pnr, "arende", ["FK:FSJP"], f, t):
                 arende = copy.deepcopy(row.payload)
-                if not self.faults.on("fsjp-leaks-into-old-versions", v):
+                if self.faults.on("fsjp-dropped-before-cutoff", v):
+                    arende["beslut"] = []
+                elif not self.faults.on("fsjp-leaks-into-old-versions", v):
                     arende["beslut"] = [b for b in arende["beslut"] if b["fattades"] <= until]
                 if arende["beslut"]:
                     fi.setdefault("sjukpenningarende", []).append(arende)
