@@ -485,6 +485,10 @@ def reachable_names(model: Any) -> tuple[set[str], set[str]]:
         name = getattr(src, "name", None)
         if isinstance(name, str):
             types.add(name.rsplit("}", 1)[-1])
+        elif isinstance(src, str):  # a JSON pointer: the component it lies in
+            for prefix in ("/components/schemas/", "/$defs/", "/definitions/"):
+                if src.startswith(prefix):
+                    types.add(src[len(prefix):].split("/")[0].replace("~1", "/").replace("~0", "~"))
         for f in sh.fields.values():
             fields.add(f.name)
             stack.append(f.shape)
@@ -580,7 +584,7 @@ def check_json_doc(src: Path, tmp: Path) -> dict[str, Any]:
             continue
         p = write_json(d, tmp / f"{name}.json")
         out[name] = (changed, _summary(_diff(base_p, p, "response")) + _summary(_diff(p, base_p, "response")))
-    fields, _ = reachable_names(base)
+    fields, comps = reachable_names(base)
 
     def reach(props: dict[str, Any]) -> list[str]:
         return [k for k in props if k in fields]
@@ -598,7 +602,7 @@ def check_json_doc(src: Path, tmp: Path) -> dict[str, Any]:
     ]  # fmt: skip
     for name, pick, apply, expect in muts:
         d = copy.deepcopy(doc)
-        hit = json_component(d, pick)
+        hit = json_component(d, lambda n, s, pick=pick: n in comps and pick(n, s))
         if hit is None:
             out[name] = "n/a"
             continue

@@ -28,7 +28,8 @@ def _changes(old: str, new: str, reader: str) -> set[tuple[str, str, str]]:
 
 NS = ("namespace-changed", "breaking", "")
 REQ = "/hamtaFormansinformation/formansinformation"
-AVV = "/hamtaFormansinformationSvar/avvikelser/formansinformation/formansgrupp/kod"
+# the shared group-code type is reported at its shortest path (the diff walks breadth first)
+AVV = "/hamtaTillgangligaInformationstyperSvar/formansinformation/kod"
 FI = "/hamtaFormansinformationSvar/formansinformation"
 CHAIN = {
     ("5", "6"): {NS, ("enum-value-added", "compatible", REQ), ("enum-value-added", "breaking", AVV),

@@ -1,12 +1,15 @@
 """Structural diff of two normalised contract models, direction-aware, driven by the rule catalogue.
 
 Pairs of shapes are visited once per direction (memoised by identity), so recursive schemas end
-and shared types cost once: the walk is linear in the size of the two models.
+and shared types cost once: the walk is linear in the size of the two models. The walk is breadth
+first (a queue, not recursion): a change in a shared type is reported at the shortest path that
+reaches it, and deeply nested schemas cannot exhaust the stack.
 """
 
 from __future__ import annotations
 
 import sys
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -111,6 +114,7 @@ class Differ:
         self.old, self.new, self.opts = old, new, opts
         self.findings: list[Finding] = []
         self._seen: set[tuple[int, int, str]] = set()
+        self._queue: deque[tuple[str, Field, Field, str, str, str]] = deque()
         self.xml = old.validator_kind == "xml"
 
     # -- emitting
@@ -147,6 +151,8 @@ class Differ:
         for op_id in self.new.operations:
             if op_id not in self.old.operations:
                 self.emit("operation-added", "response", op_id, None, op_id, name=op_id)
+        while self._queue:  # breadth first: a shared type is reported at its shortest path
+            self.shape(*self._queue.popleft())
         return self.findings
 
     def _first_root(self) -> Any:
@@ -360,7 +366,7 @@ class Differ:
                 if d == "request":
                     rid = (
                         "choice-alternative-removed"
-                        if ochild.in_choice and o.choices
+                        if ochild.in_choice and o.choices and self.xml
                         else "request-field-removed"
                     )
                     v = None if rid != "request-field-removed" else ("breaking" if not n.open else PB)
@@ -376,7 +382,7 @@ class Differ:
                           new="array" if nchild.is_array else nchild.shape.describe())  # fmt: skip
                 continue
             self.occurs(op, ochild, nchild, d, cop, cnp, (of, nf, name))
-            self.shape(op, ochild, nchild, d, cop, cnp)
+            self._queue.append((op, ochild, nchild, d, cop, cnp))
         for name, nchild in n.fields.items():
             if name in o.fields:
                 continue
@@ -384,7 +390,8 @@ class Differ:
             if d == "request":
                 rid = "request-field-added-required" if nchild.required else "request-field-added-optional"
                 self.emit(rid, d, op, None, cnp, subject=(*subj, name), name=cnp)
-            elif nchild.in_choice and n.choices and o.choices:
+            elif nchild.in_choice and n.choices and o.choices and self.xml:
+                # XML: each choice member is an alternative; a JSON oneOf field is just a field of one
                 self.emit(
                     "choice-alternative-added", d, op, None, cnp, subject=(*subj, name), name=np_, new=name
                 )
@@ -394,8 +401,12 @@ class Differ:
                     "response-field-added", d, op, None, cnp, subject=(*subj, name), verdict=v, name=cnp
                 )
         if o.ordered and n.ordered:
-            common_o = [x for x in o.fields if x in n.fields and not x.startswith("@")]
-            common_n = [x for x in n.fields if x in o.fields and not x.startswith("@")]
+            # attributes and choice alternatives (incl. substitution members) have no order of their own
+            def seq(s: Shape, other: Shape) -> list[str]:
+                return [x for x, f in s.fields.items() if x in other.fields and not x.startswith("@")
+                        and not f.in_choice and not other.fields[x].in_choice]  # fmt: skip
+
+            common_o, common_n = seq(o, n), seq(n, o)
             if common_o != common_n:
                 v = "breaking" if d == "request" else None
                 self.emit("field-order-changed", d, op, op_, np_, subject=subj, verdict=v,

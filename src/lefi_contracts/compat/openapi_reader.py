@@ -30,6 +30,8 @@ from lefi_contracts.compat.model import (
 )
 from lefi_contracts.errors import ContractError
 
+MAP_VALUES = "{*}"  # the values of a map (additionalProperties schema), any key
+
 _FORMATS = {
     "date": DATE,
     "date-time": DATETIME,
@@ -114,6 +116,9 @@ class JsonReader:
             return {}
         if node is False:
             return {"not": {}}
+        if isinstance(node, list):  # draft-04 tuple `items: [...]`: positions are not compared
+            self.notes.add("tuple items (items as a list) not compared")
+            return {}
         if not isinstance(node, dict):
             raise ContractError(f"{self.source}: schema at #{ptr} is not an object")
         if "allOf" not in node or depth > 32:
@@ -168,8 +173,11 @@ class JsonReader:
                 )
             ap = s.get("additionalProperties", True)
             shape.open = ap is not False
-            if isinstance(ap, dict) and ap:
-                shape.notes.append("additionalProperties schema not compared")
+            if isinstance(ap, dict) and ap:  # a map: its values are compared as the field "{*}"
+                mf = self.field(MAP_VALUES, ap, f"{ptr}/additionalProperties", False)
+                if not mf.is_array:  # any number of keys; for array values occurs stay the item counts
+                    mf.min_occurs, mf.max_occurs = 0, None
+                shape.fields[MAP_VALUES] = mf
             return
         if tset == {"array"} or "items" in s:
             shape.kind = "array"

@@ -14,6 +14,7 @@ from xml.etree.ElementTree import ParseError
 
 import xmlschema
 from xmlschema.extras.wsdl import Wsdl11Document, WsdlParseError
+from xmlschema.validators import XsdAnyElement
 
 from lefi_contracts.compat.model import (
     BINARY,
@@ -181,7 +182,7 @@ class XsdReader:
         choice = group.model == "choice" and len(group) > 1
         names: list[str] = []
         for item in group:
-            if item.__class__.__name__ == "XsdAnyElement":
+            if isinstance(item, XsdAnyElement):  # XSD 1.0 and 1.1 wildcards alike
                 shape.open = True
                 shape.notes.append("xs:any wildcard not compared")
                 continue
@@ -194,7 +195,8 @@ class XsdReader:
                 names.extend(n for n in shape.fields if n not in names)
                 continue
             members = [item]
-            subs = list(item.iter_substitutes()) if hasattr(item, "iter_substitutes") else []
+            # sorted: xmlschema yields substitutes in no stable order, and their order has no meaning
+            subs = sorted(item.iter_substitutes(), key=lambda m: str(m.name)) if hasattr(item, "iter_substitutes") else []
             if subs:
                 members = [m for m in [item, *subs] if not getattr(m, "abstract", False)]
             for m in members:

@@ -49,6 +49,7 @@ from lefi_contracts.provider.render import (
 from lefi_contracts.provider.rules import Engine, Query, Rejected, bad_request
 from lefi_contracts.provider.soap import check_content_type, parse_request
 from lefi_contracts.provider.store import open_store
+from lefi_contracts.provider.tls import caller_may_ask_for, peer_actor, presented_certificate
 
 log = logging.getLogger("lefi_contracts.provider")
 JSON = "application/json"
@@ -97,6 +98,19 @@ class Provider:
     def retry_after(self, window: MaintenanceWindow) -> str:
         return str(window.retry_after_seconds(self.clock.now()))
 
+    def check_caller(self, request: Request, aktors_id: Any) -> None:
+        """Mutual TLS: a caller with a certificate asks only for the actor it is (see provider/tls.py)."""
+        presented = presented_certificate(request.scope)
+        if not presented:
+            if presented is None and self.config.client_ca is not None:
+                # mTLS configured but the server gave no TLS details: refuse rather than trust everyone
+                raise Rejected(403, "OKAND_AKTOR", "Anroparens certifikat saknas.")
+            return
+        cert_id = peer_actor(request.scope)
+        cert_actor = self.store.actor(cert_id) if cert_id and len(cert_id) <= 200 else None
+        if not caller_may_ask_for(cert_actor, aktors_id):
+            raise Rejected(403, "OKAND_AKTOR", "Aktören är okänd eller får inte företrädas av anroparen.")
+
     def served_text(self) -> str:
         return ", ".join(f"{v.number} ({v.base_path})" for v in self.versions)
 
@@ -115,6 +129,7 @@ class Provider:
                         {"Retry-After": self.retry_after(window)},
                     )
                 aktors_id = request.path_params["aktorsId"]
+                self.check_caller(request, aktors_id)
                 if operation == "tillgangliga":
                     return Response(to_json(self.engine.tillgangliga(v, aktors_id)), 200, media_type=JSON)
                 query = await self.rest_query(request, aktors_id)
@@ -233,6 +248,7 @@ class Provider:
                 parsed = parse_request(
                     await self.body(request), v.namespace or "", request.headers.get("soapaction")
                 )
+                self.check_caller(request, parsed.query.aktors_id)
                 if parsed.operation == "hamtaTillgangligaInformationstyper":
                     data = self.engine.tillgangliga(v, parsed.query.aktors_id)
                     data.pop("ansprak", None)

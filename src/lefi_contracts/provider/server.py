@@ -14,6 +14,7 @@ import uvicorn
 from lefi_contracts.errors import UsageError
 from lefi_contracts.provider.app import create_app
 from lefi_contracts.provider.config import ProviderConfig
+from lefi_contracts.provider.tls import PeerCertProtocol
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -33,6 +34,8 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def _uvicorn_config(config: ProviderConfig, ssl: dict[str, Any] | None, **extra: Any) -> uvicorn.Config:
     ssl_kwargs = {f"ssl_{k}" if not k.startswith("ssl_") else k: v for k, v in (ssl or {}).items()}
+    if ssl:  # hand the verified client certificate to the app (uvicorn does not; see provider/tls.py)
+        extra.setdefault("http", PeerCertProtocol)
     cfg = uvicorn.Config(
         create_app(config), log_level="warning", access_log=False, lifespan="off", **ssl_kwargs, **extra
     )

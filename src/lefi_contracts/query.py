@@ -1,0 +1,162 @@
+"""`lefi-contracts query`: one hämtningsfråga from the command line, answered as masked JSON (for operations).
+
+Every input is checked before anything is sent (version, personnummer, dates, group codes, TLS files), so a
+typing mistake is one line and exit 2; an unreachable target is exit 3; a fault or a contract violation in the
+answer is exit 1. The personnummer is never printed unmasked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from lefi_contracts import personnummer as pnr
+from lefi_contracts.contracts import VersionInfo, registry
+from lefi_contracts.errors import UsageError
+
+
+def _date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise UsageError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _codes(values: Sequence[str] | None) -> list[str]:
+    """'FK:SJP,FK:BOB' and repeated options alike, upper-cased, duplicates dropped, order kept."""
+    out: list[str] = []
+    for value in values or ():
+        for code in str(value).split(","):
+            code = code.strip().upper()
+            if code and code not in out:
+                out.append(code)
+    return out
+
+
+def tls_options(
+    cert: str | None, key: str | None, ca: str | None
+) -> tuple[tuple[str, str] | None, str | None]:
+    """(cert, ca) for LefiClient from --cert/--key/--ca, each file checked: a missing one is a one-line error."""
+    if bool(cert) != bool(key):
+        raise UsageError("--cert and --key go together")
+    for label, value in (("--cert", cert), ("--key", key), ("--ca", ca)):
+        if value and not Path(value).is_file():
+            raise UsageError(f"{label} {value}: no such file")
+    return ((cert, key) if cert and key else None), ca
+
+
+def check_groups(v: VersionInfo, groups: list[str], option: str) -> None:
+    """Reject codes the version does not know (the provider would answer 400: say it before sending)."""
+    from lefi_contracts.codes import load_codes
+
+    known = set(v.behaviour.formansgrupper)
+    if v.behaviour.pensionsmyndigheten:
+        known |= {g.kod for g in load_codes().formansgrupper if g.utlamnare == "PM"}
+    unknown = [g for g in groups if g not in known]
+    if unknown:
+        raise UsageError(
+            f"{option}: {', '.join(unknown)} not a förmånsgrupp of version {v.number} "
+            f"(known: {', '.join(sorted(known))})"
+        )
+
+
+def _default_actor(url: str, cert: tuple[str, str] | None, ca: str | None) -> str:
+    """The embedded provider's ombud (system vendor), which may ask for every group."""
+    import httpx
+
+    with httpx.Client(timeout=10, verify=ca or True, cert=cert, trust_env=False) as http:
+        personas = http.get(f"{url}/_lefi/catalogue").json()
+    actor = (personas.get("system-vendor") or {}).get("aktorsId")
+    if not actor:
+        raise UsageError("give --aktor (the target's catalogue names no system-vendor actor)")
+    return str(actor)
+
+
+def run_query(
+    *,
+    version: str,
+    personnummer: str,
+    period_from: str,
+    period_tom: str,
+    groups: Sequence[str] = (),
+    preliminara: Sequence[str] = (),
+    utbetalningar: Sequence[str] = (),
+    ovrig: Sequence[str] = (),
+    aktor: str | None = None,
+    anvandare: str | None = None,
+    target: str | None = None,
+    cert: str | None = None,
+    key: str | None = None,
+    ca: str | None = None,
+    timeout: float = 30.0,
+) -> dict[str, Any]:
+    """Send one query and return {version, http_status, ok, fault, violations, data}, personnummer masked."""
+    from lefi_contracts.client import LefiClient, Query
+    from lefi_contracts.target import target_or_embedded
+
+    v = registry().get(version)
+    if not v.served:
+        raise UsageError(f"version {v.number} is retired and not served")
+    try:
+        identity = pnr.parse(personnummer)
+    except pnr.InvalidPersonnummer as exc:
+        raise UsageError(f"--personnummer {pnr.mask_text(personnummer)!r} is not valid ({exc})") from None
+    start, end = _date(period_from, "--from"), _date(period_tom, "--tom")
+    if start > end:
+        raise UsageError(f"--from {start} is after --tom {end}")
+    lists = {name: _codes(values) for name, values in (("groups", groups), ("preliminara", preliminara),
+                                                       ("utbetalningar", utbetalningar))}  # fmt: skip
+    for option, codes in lists.items():
+        check_groups(v, codes, f"--{option}")
+    ovrig_codes = _codes(ovrig)
+    if not any(lists.values()) and not ovrig_codes:
+        raise UsageError("ask for something: --groups, --preliminara, --utbetalningar or --ovrig")
+    tls_cert, tls_ca = tls_options(cert, key, ca)
+    if timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    q = Query(
+        identity.twelve if len(personnummer.strip()) != 10 else personnummer.strip(),
+        start,
+        end,
+        formansinformation=lists["groups"],
+        preliminara_utbetalningar=lists["preliminara"],
+        utbetalningar=lists["utbetalningar"],
+        ovrig_information=ovrig_codes,
+        anvandare=anvandare,
+    )
+    with target_or_embedded(target) as (url, embedded):
+        actor = aktor or (_default_actor(url, tls_cert, tls_ca) if embedded else None)
+        if not actor:
+            raise UsageError("--aktor is required with --target")
+        with LefiClient(url, v, aktors_id=actor, cert=tls_cert, ca=tls_ca, timeout=timeout) as client:
+            resp = client.query(q)
+            violations = [str(x) for x in resp.violations()]
+    fault = resp.fault
+    return {
+        "version": v.number,
+        "transport": v.transport,
+        "http_status": resp.http_status,
+        "ok": resp.ok and not violations,
+        "fault": None if fault is None else {"code": fault.code, "message": pnr.mask_text(fault.message)},
+        "violations": [pnr.mask_text(x) for x in violations],
+        "data": _masked(resp.data),
+    }
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _masked(x) for k, x in value.items()}
+    if isinstance(value, list):
+        return [_masked(x) for x in value]
+    if isinstance(value, str):
+        return pnr.mask_text(value)
+    return value
+
+
+def command_query(**kwargs: Any) -> tuple[str, int]:
+    """`lefi-contracts query`: the masked JSON and exit 0 (answered, contract held) or 1 (fault or violation)."""
+    result = run_query(**kwargs)
+    return json.dumps(result, ensure_ascii=False, indent=2), 0 if result["ok"] else 1
