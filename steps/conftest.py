@@ -88,6 +88,10 @@ class ScenarioState:
     responses: list[Any] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        # Allure records every step argument by its repr: keep it short and free of personnummer.
+        return f"<scenario state: version {self.version}, {len(self.responses)} answers>"
+
 
 @pytest.fixture
 def state() -> ScenarioState:

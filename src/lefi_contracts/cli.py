@@ -88,8 +88,11 @@ def _cmd_gate(args: argparse.Namespace) -> int:
 
 
 def _cmd_fuzz(args: argparse.Namespace) -> int:
+    from lefi_contracts.errors import UsageError
     from lefi_contracts.fuzz import command_fuzz
 
+    if args.cert or args.key or args.ca:  # run_fuzz has no TLS options yet: refuse rather than ignore them
+        raise UsageError("fuzz does not take --cert/--key/--ca yet (use gate, verify-consumer or query)")
     text, code = command_fuzz(
         target=args.target,
         versions=args.versions,
@@ -119,7 +122,34 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_verify_consumer(args: argparse.Namespace) -> int:
     from lefi_contracts.consumers import command_verify_consumer
 
-    text, code = command_verify_consumer(args.file, target=args.target)
+    from lefi_contracts.query import tls_options
+
+    cert, ca = tls_options(args.cert, args.key, args.ca)
+    text, code = command_verify_consumer(args.file, target=args.target, cert=cert, ca=ca)
+    print(text)
+    return code
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from lefi_contracts.query import command_query
+
+    text, code = command_query(
+        version=args.version,
+        personnummer=args.personnummer,
+        period_from=args.period_from,
+        period_tom=args.period_tom,
+        groups=args.groups,
+        preliminara=args.preliminara,
+        utbetalningar=args.utbetalningar,
+        ovrig=args.ovrig,
+        aktor=args.aktor,
+        anvandare=args.anvandare,
+        target=args.target,
+        cert=args.cert,
+        key=args.key,
+        ca=args.ca,
+        timeout=args.timeout,
+    )
     print(text)
     return code
 
@@ -196,6 +226,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     _add_target(p)
     p.set_defaults(func=_cmd_verify_consumer)
+
+    p = sub.add_parser("query", help="one hämtningsfråga; the answer as JSON, personnummer masked")
+    _add_target(p)
+    p.add_argument("--version", required=True, help="interface version, e.g. 8")
+    p.add_argument("--personnummer", required=True, help="10 or 12 digits (never printed unmasked)")
+    p.add_argument("--from", dest="period_from", required=True, help="period start, YYYY-MM-DD")
+    p.add_argument("--tom", dest="period_tom", required=True, help="period end, YYYY-MM-DD")
+    p.add_argument("--groups", action="append", default=[], help="förmånsgrupper, e.g. FK:SJP,FK:BOB")
+    p.add_argument("--preliminara", action="append", default=[], help="groups of preliminära utbetalningar")
+    p.add_argument("--utbetalningar", action="append", default=[], help="groups of utbetalningar")
+    p.add_argument("--ovrig", action="append", default=[], help="övrig information, e.g. FK:SGI")
+    p.add_argument("--aktor", help="aktörsId (default with the embedded provider: its system vendor)")
+    p.add_argument("--anvandare", help="the handläggare whose behörighet is checked")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds for the whole answer")
+    p.set_defaults(func=_cmd_query)
 
     p = sub.add_parser("can-i-deploy", help="does a candidate contracts/ tree break any consumer?")
     p.add_argument("--contracts", type=Path, help="the candidate contracts folder")

@@ -48,18 +48,20 @@ def tls_options(
     return ((cert, key) if cert and key else None), ca
 
 
-def check_groups(v: VersionInfo, groups: list[str], option: str) -> None:
+def check_codes(v: VersionInfo, codes: list[str], option: str) -> None:
     """Reject codes the version does not know (the provider would answer 400: say it before sending)."""
     from lefi_contracts.codes import load_codes
 
-    known = set(v.behaviour.formansgrupper)
-    if v.behaviour.pensionsmyndigheten:
-        known |= {g.kod for g in load_codes().formansgrupper if g.utlamnare == "PM"}
-    unknown = [g for g in groups if g not in known]
+    lists = load_codes()
+    if option == "--ovrig":
+        known = {g.kod for g in lists.ovrig_information if v.number in g.versions}
+    else:
+        only_fk = "FK" if option == "--groups" else None  # formansinformation carries FK groups only
+        known = {g.kod for g in lists.groups_for_version(v.number, only_fk)}
+    unknown = [c for c in codes if c not in known]
     if unknown:
         raise UsageError(
-            f"{option}: {', '.join(unknown)} not a förmånsgrupp of version {v.number} "
-            f"(known: {', '.join(sorted(known))})"
+            f"{option}: {', '.join(unknown)} not known in version {v.number} (known: {', '.join(sorted(known))})"
         )
 
 
@@ -107,24 +109,27 @@ def run_query(
     start, end = _date(period_from, "--from"), _date(period_tom, "--tom")
     if start > end:
         raise UsageError(f"--from {start} is after --tom {end}")
-    lists = {name: _codes(values) for name, values in (("groups", groups), ("preliminara", preliminara),
-                                                       ("utbetalningar", utbetalningar))}  # fmt: skip
+    lists = {
+        "groups": _codes(groups),
+        "preliminara": _codes(preliminara),
+        "utbetalningar": _codes(utbetalningar),
+        "ovrig": _codes(ovrig),
+    }
     for option, codes in lists.items():
-        check_groups(v, codes, f"--{option}")
-    ovrig_codes = _codes(ovrig)
-    if not any(lists.values()) and not ovrig_codes:
+        check_codes(v, codes, f"--{option}")
+    if not any(lists.values()):
         raise UsageError("ask for something: --groups, --preliminara, --utbetalningar or --ovrig")
     tls_cert, tls_ca = tls_options(cert, key, ca)
     if timeout <= 0:
         raise UsageError("--timeout must be positive")
     q = Query(
-        identity.twelve if len(personnummer.strip()) != 10 else personnummer.strip(),
+        identity.twelve,
         start,
         end,
         formansinformation=lists["groups"],
         preliminara_utbetalningar=lists["preliminara"],
         utbetalningar=lists["utbetalningar"],
-        ovrig_information=ovrig_codes,
+        ovrig_information=lists["ovrig"],
         anvandare=anvandare,
     )
     with target_or_embedded(target) as (url, embedded):

@@ -151,6 +151,7 @@ class Transport:
         self.connect_timeout = connect_timeout
         self.max_response_bytes = max_response_bytes
         self.max_redirects = max_redirects
+        self.has_client_cert = cert is not None
         self._streams: weakref.WeakSet[_TrackedStream] = weakref.WeakSet()
         http = httpx.HTTPTransport(
             verify=ssl_context(ca=ca, cert=cert, verify=verify), retries=0, trust_env=False
@@ -213,13 +214,22 @@ class Transport:
                     f"cannot reach {request.url}: no connection within {self.connect_timeout:g} s"
                 ) from None
             except httpx.ConnectError as exc:
-                raise TargetUnavailable(f"cannot reach {request.url}: {_reason(exc)}") from None
+                reason = _reason(exc)
+                hint = "" if "verify failed" in reason else self._tls_hint(request)
+                raise TargetUnavailable(f"cannot reach {request.url}: {reason}{hint}") from None
             except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout):
                 raise ResponseRejected(f"no answer from {request.url} within {self.timeout:g} s") from None
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 if expired.is_set():
                     raise ResponseRejected(
                         f"no complete answer from {request.url} within {self.timeout:g} s"
+                    ) from None
+                hint = self._tls_hint(
+                    request
+                )  # TLS 1.3: a refused client hears of it only after the handshake
+                if hint and isinstance(exc, httpx.RemoteProtocolError):
+                    raise TargetUnavailable(
+                        f"cannot use {request.url}: closed the connection without an answer{hint}"
                     ) from None
                 raise ResponseRejected(f"broken HTTP answer from {request.url}: {_reason(exc)}") from None
             try:
@@ -242,6 +252,12 @@ class Transport:
                 )
             finally:
                 response.close()
+
+    def _tls_hint(self, request: httpx.Request) -> str:
+        """A server that wants mutual TLS just hangs up on a client without a certificate: say so."""
+        if request.url.scheme == "https" and not self.has_client_cert:
+            return " (does it require a client certificate? give --cert and --key)"
+        return ""
 
     def _read_capped(self, response: httpx.Response, expired: threading.Event) -> bytes:
         cap = self.max_response_bytes
