@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -31,15 +32,28 @@ def ensure_env() -> None:
         print("tasks: creating .venv", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == digest:
+    if not STAMP.exists() or STAMP.read_text() != digest:
+        print("tasks: installing lefi-contracts and its dependencies into .venv", flush=True)
+        code = _run(
+            BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[dev]"
+        )
+        if code != 0:
+            sys.exit(f"tasks: pip install failed (exit {code})")
+        STAMP.write_text(digest)
+    _ensure_report_tool()
+
+
+def _ensure_report_tool() -> None:
+    """Allure 3 (npm) builds the single-file HTML report; without Node everything else is still written."""
+    tools = ROOT / ".tools"
+    if (tools / "node_modules" / ".bin" / "allure").exists():
         return
-    print("tasks: installing lefi-contracts and its dependencies into .venv", flush=True)
-    code = _run(
-        BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[dev]"
-    )
-    if code != 0:
-        sys.exit(f"tasks: pip install failed (exit {code})")
-    STAMP.write_text(digest)
+    if shutil.which("npm") is None:
+        print("tasks: npm not found: the gate will write every report except the HTML one", flush=True)
+        return
+    print("tasks: installing Allure 3 (npm) into .tools", flush=True)
+    if _run("npm", "ci", "--prefix", tools, "--no-audit", "--no-fund", "--loglevel=error") != 0:
+        print("tasks: npm ci failed: the gate will write every report except the HTML one", flush=True)
 
 
 def main(argv: list[str]) -> int:

@@ -163,7 +163,9 @@ def _compare_schema(pub: Any, our: Any, where: str, gaps: list[str], *, response
         if name not in our.get("properties", {}):
             gaps.append(f"{where}.{name}: property missing")
         else:
-            _compare_schema(sub, our["properties"][name], f"{where}.{name}", gaps, response_only=response_only)
+            _compare_schema(
+                sub, our["properties"][name], f"{where}.{name}", gaps, response_only=response_only
+            )
     if "items" in pub:
         _compare_schema(pub["items"], our.get("items"), f"{where}[]", gaps, response_only=response_only)
 

@@ -534,6 +534,8 @@ def test_committed_soap_contracts_match_their_generator() -> None:
 
     root = Path(__file__).resolve().parents[1]
     proc = subprocess.run(
-        [sys.executable, str(root / "tools" / "gen_soap_contracts.py"), "--check"], capture_output=True, text=True
+        [sys.executable, str(root / "tools" / "gen_soap_contracts.py"), "--check"],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -114,6 +114,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         fail_on=args.fail_on,
         reader=args.reader,
         waivers=args.waivers,
+        mapping=args.mapping,
     )
     print(text)
     return code
@@ -121,7 +122,6 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 def _cmd_verify_consumer(args: argparse.Namespace) -> int:
     from lefi_contracts.consumers import command_verify_consumer
-
     from lefi_contracts.query import tls_options
 
     cert, ca = tls_options(args.cert, args.key, args.ca)

@@ -92,7 +92,9 @@ class XsdSet:
         return any(self.tns(r) is None for _, r in self.roots()) and len(self.docs) > 1
 
     def frozen(self) -> bool:
-        return any(r.find(_x("redefine")) is not None or r.find(_x("override")) is not None for _, r in self.roots())
+        return any(
+            r.find(_x("redefine")) is not None or r.find(_x("override")) is not None for _, r in self.roots()
+        )
 
     def globals(self, local: str) -> Iterator[tuple[Path, Any]]:
         for f, root in self.roots():
@@ -252,7 +254,11 @@ def _local_elements(files: list[Path]) -> Iterator[tuple[XsdSet, Any]]:
     s = XsdSet(files)
     for _, root in s.roots():
         for el in root.iter(_x("element")):
-            if el.getparent() is not root and (el.get("name") or el.get("ref")) and el.getparent().tag == _x("sequence"):
+            if (
+                el.getparent() is not root
+                and (el.get("name") or el.get("ref"))
+                and el.getparent().tag == _x("sequence")
+            ):
                 yield s, el
 
 
@@ -276,8 +282,11 @@ def mutate_remove_required_element(files: list[Path], reachable: set[str]) -> st
 def mutate_optional_to_required(files: list[Path], reachable: set[str]) -> str | None:
     for s, el in _local_elements(files):
         seq = el.getparent()
-        if el.get("minOccurs") == "0" and _name(el) in reachable and seq.get("minOccurs", "1") != "0" and (
-            seq.getparent().tag in (_x("complexType"), _x("extension"))
+        if (
+            el.get("minOccurs") == "0"
+            and _name(el) in reachable
+            and seq.get("minOccurs", "1") != "0"
+            and (seq.getparent().tag in (_x("complexType"), _x("extension")))
         ):
             el.set("minOccurs", "1")
             s.save()
@@ -296,7 +305,7 @@ def mutate_narrow_max_length(files: list[Path], reachable_types: set[str]) -> st
             if v > 1:
                 facet.set("value", str(v - 1))
                 s.save()
-                return t.get("name")
+                return "type " + t.get("name")  # a named type: reported where an element uses it
     return None
 
 
@@ -340,10 +349,9 @@ def json_rename(doc: dict[str, Any]) -> int:
     def fix(node: dict[str, Any]) -> None:
         ref = node.get("$ref")
         if isinstance(ref, str):
-            head, sep, tail = ref.partition("/properties")  # a ref into a component's insides
             for old, new in mapping.items():
-                if head == old or ref.startswith(old + "/"):
-                    node["$ref"] = new + ref[len(old):]
+                if ref == old or ref.startswith(old + "/"):  # also refs into its insides
+                    node["$ref"] = new + ref[len(old) :]
                     break
 
     _walk(doc, fix)
@@ -359,7 +367,7 @@ def json_reorder(doc: dict[str, Any]) -> int:
 
     found = _defs(doc)
     if found:
-        prefix, defs = found
+        defs = found[1]
         items = rev(defs)
         defs.clear()
         defs.update(items)
@@ -392,7 +400,11 @@ def json_inline_single_use(doc: dict[str, Any], limit: int = 200) -> int:
 
     _walk(doc, count)
     # a ref into a component's insides (#/components/schemas/X/properties/y) pins X in place
-    pinned = {r[len(prefix):].split("/")[0] for r in counts if r.startswith(prefix) and r.count("/") > prefix.count("/")}
+    pinned = {
+        r[len(prefix) :].split("/")[0]
+        for r in counts
+        if r.startswith(prefix) and r.count("/") > prefix.count("/")
+    }
     done = 0
     for name in list(defs):
         ref = prefix + _esc(name)
@@ -400,7 +412,12 @@ def json_inline_single_use(doc: dict[str, Any], limit: int = 200) -> int:
             continue
         body = defs[name]
         inner: set[str] = set()
-        _walk(body, lambda n: inner.add(n["$ref"]) if isinstance(n.get("$ref"), str) else None)
+
+        def collect(n: dict[str, Any], inner: set[str] = inner) -> None:
+            if isinstance(n.get("$ref"), str):
+                inner.add(n["$ref"])
+
+        _walk(body, collect)
         if any(r == ref or r.startswith(ref + "/") for r in inner) or not isinstance(body, dict):
             continue
 
@@ -450,7 +467,9 @@ def json_extension_base(doc: dict[str, Any], limit: int = 50) -> int:
     return done
 
 
-def json_component(doc: dict[str, Any], pick: Callable[[str, dict[str, Any]], bool]) -> tuple[str, dict[str, Any]] | None:
+def json_component(
+    doc: dict[str, Any], pick: Callable[[str, dict[str, Any]], bool]
+) -> tuple[str, dict[str, Any]] | None:
     found = _defs(doc)
     if not found:
         return None
@@ -488,7 +507,7 @@ def reachable_names(model: Any) -> tuple[set[str], set[str]]:
         elif isinstance(src, str):  # a JSON pointer: the component it lies in
             for prefix in ("/components/schemas/", "/$defs/", "/definitions/"):
                 if src.startswith(prefix):
-                    types.add(src[len(prefix):].split("/")[0].replace("~1", "/").replace("~0", "~"))
+                    types.add(src[len(prefix) :].split("/")[0].replace("~1", "/").replace("~0", "~"))
         for f in sh.fields.values():
             fields.add(f.name)
             stack.append(f.shape)
@@ -527,7 +546,10 @@ def check_xsd_set(entry: Path, tmp: Path) -> dict[str, Any]:
 
     from lefi_contracts.compat import load_contract_model
 
-    out: dict[str, Any] = {"files": len(schema_set(entry)), "bytes": sum(f.stat().st_size for f in schema_set(entry))}
+    out: dict[str, Any] = {
+        "files": len(schema_set(entry)),
+        "bytes": sum(f.stat().st_size for f in schema_set(entry)),
+    }
     base_entry, _ = copy_set(entry, tmp / "base")
     t0 = time.perf_counter()
     base = load_contract_model(base_entry, direction="request")

@@ -59,3 +59,13 @@ def test_report_opens_in_headless_chromium_and_shows_the_results(report: Path, t
     dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
     assert "gate test" in dom
     assert "POST /lefi-online/v6/soap [v6]" in dom  # the failed result, in the tree the app drew
+
+
+def test_report_builds_from_relative_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`lefi-contracts gate --reports reports` passes relative folders; Allure runs in another cwd."""
+    if find_allure() is None:
+        pytest.skip("Allure 3 is not installed in .tools: HTML report untested")
+    monkeypatch.chdir(tmp_path)
+    write_allure_results([CheckResult("validation", "x", "passed", version="8")], Path("r/allure-results"))
+    built = build_html_report(Path("r/allure-results"), Path("r/allure-report"), install=False)
+    assert built.note is None and built.path is not None and built.path.is_file()

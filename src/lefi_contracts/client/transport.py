@@ -224,9 +224,8 @@ class Transport:
                     raise ResponseRejected(
                         f"no complete answer from {request.url} within {self.timeout:g} s"
                     ) from None
-                hint = self._tls_hint(
-                    request
-                )  # TLS 1.3: a refused client hears of it only after the handshake
+                # TLS 1.3: a client refused for lack of a certificate hears of it only after the handshake
+                hint = self._tls_hint(request)
                 if hint and isinstance(exc, httpx.RemoteProtocolError):
                     raise TargetUnavailable(
                         f"cannot use {request.url}: closed the connection without an answer{hint}"

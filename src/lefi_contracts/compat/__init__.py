@@ -46,7 +46,14 @@ def load_contract_model(source: str | Path, *, direction: str = "response") -> C
         if len(_MODELS) > 16:
             _MODELS.clear()
         with deep_recursion():
-            _MODELS[key] = _load(path, direction)
+            try:
+                _MODELS[key] = _load(path, direction)
+            except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+                # a document of the right kind but the wrong shape (e.g. `paths` a list): the file, not a bug
+                detail = str(exc).splitlines()[0][:160] if str(exc) else ""
+                raise ContractError(
+                    f"{path}: malformed contract ({exc.__class__.__name__}{': ' + detail if detail else ''})"
+                ) from None
     return _MODELS[key]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+import weakref
 from decimal import Decimal
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -249,12 +250,18 @@ class Side:
         return json_validator(self.model, ptr).is_valid(rendered)
 
 
-_VALIDATORS: dict[tuple[int, str], Any] = {}
+_VALIDATORS: weakref.WeakKeyDictionary[ContractModel, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 def json_validator(model: ContractModel, ptr: str) -> Any:
-    key = (id(model), ptr)
-    if key not in _VALIDATORS:
+    """One validator per model and pointer, kept as long as the model lives.
+
+    Keyed by the model object, not id(model): ids of freed models are reused, and a stale
+    validator from another document would silently judge witnesses against the wrong schema.
+    """
+    cache = _VALIDATORS.setdefault(model, {})
+    key = ptr
+    if key not in cache:
         spec = {"draft4": DRAFT4, "draft7": DRAFT7}.get(model.json_dialect, DRAFT202012)
         cls = {"draft4": jsonschema.Draft4Validator, "draft7": jsonschema.Draft7Validator}.get(
             model.json_dialect, jsonschema.Draft202012Validator
@@ -263,8 +270,8 @@ def json_validator(model: ContractModel, ptr: str) -> Any:
         registry = Registry().with_resource(
             uri, Resource.from_contents(model.json_document, default_specification=spec)
         )
-        _VALIDATORS[key] = cls({"$ref": f"{uri}#{ptr}"}, registry=registry, format_checker=cls.FORMAT_CHECKER)
-    return _VALIDATORS[key]
+        cache[key] = cls({"$ref": f"{uri}#{ptr}"}, registry=registry, format_checker=cls.FORMAT_CHECKER)
+    return cache[key]
 
 
 def search(gen: Side, other: Side, gen_ns: str | None, other_ns: str | None, examples: int,

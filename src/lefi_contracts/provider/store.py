@@ -60,6 +60,8 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        self._actors: dict[str, ActorRow] | None = None
+        self._users: dict[str, tuple[str, str]] | None = None
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -91,27 +93,30 @@ class Store:
         return [Row(k, g, key, t, json.loads(p)) for k, g, key, t, p in self._conn().execute(sql, args)]
 
     def actor(self, aktors_id: str) -> ActorRow | None:
-        row = (
-            self._conn()
-            .execute(
-                "SELECT aktors_id, name, kind, representable, groups, ovrig FROM actor WHERE aktors_id = ?",
-                (aktors_id,),
+        return self._actor_table().get(aktors_id)
+
+    def _actor_table(self) -> dict[str, ActorRow]:
+        """Actors and users are a few rows of a read-only database: read once, not on every request."""
+        table = self._actors
+        if table is None:
+            rows = self._conn().execute(
+                "SELECT aktors_id, name, kind, representable, groups, ovrig FROM actor"
             )
-            .fetchone()
-        )
-        if row is None:
-            return None
-        return ActorRow(
-            row[0], row[1], row[2], bool(row[3]), frozenset(json.loads(row[4])), frozenset(json.loads(row[5]))
-        )
+            table = {
+                r[0]: ActorRow(
+                    r[0], r[1], r[2], bool(r[3]), frozenset(json.loads(r[4])), frozenset(json.loads(r[5]))
+                )
+                for r in rows
+            }
+            self._actors = table
+        return table
 
     def user(self, anvandare: str) -> tuple[str, str] | None:
-        row = (
-            self._conn()
-            .execute("SELECT aktors_id, granted FROM user WHERE anvandare = ?", (anvandare,))
-            .fetchone()
-        )
-        return (row[0], row[1]) if row else None
+        table = self._users
+        if table is None:
+            rows = self._conn().execute("SELECT anvandare, aktors_id, granted FROM user")
+            table = self._users = {r[0]: (r[1], r[2]) for r in rows}
+        return table.get(anvandare)
 
     def personas(self) -> dict[str, dict[str, Any]]:
         return {

@@ -109,6 +109,7 @@ def build_html_report(
 ) -> HtmlReport:
     """Generate report_dir/index.html (single file) from results_dir; never raises for a missing tool."""
     started = time.perf_counter()
+    results_dir, report_dir = results_dir.resolve(), report_dir.resolve()  # allure runs in a temporary cwd
     exe, note = ensure_allure(install=install)
     if exe is None:
         return HtmlReport(None, note, time.perf_counter() - started)

@@ -1,0 +1,210 @@
+"""Provider throughput on loopback beside a minimal ASGI responder under the same uvicorn settings, and the ratio.
+
+Run: .venv/bin/python benchmarks/bench_provider.py [--seconds 3] [--rounds 3] [--connections 32] [--profile]
+
+Each server runs in its own process (same uvicorn.Config: h11, log_level warning, no access log,
+lifespan off, one worker; the provider through provider.server._uvicorn_config, as `serve` runs it) while this
+process drives it with a lean asyncio HTTP/1.1 keep-alive client (httpx would be the bottleneck, not the server).
+Workloads: the minimal responder; the provider's health endpoint (routing + JSON only); a v9 REST query and a
+v8 SOAP query of a persona with data (SQLite + rules + JSON or XSD-checked XML). Goal: provider / minimal >= 0.5.
+--profile runs the query workloads once more under cProfile inside the provider process and prints the top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+NOW = "2026-01-15T10:00:00+01:00"  # outside every maintenance window
+
+
+async def minimal_app(scope, receive, send):  # type: ignore[no-untyped-def]  # the 3-line ASGI responder
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+def _serve(kind: str, db: str, profile_out: str | None) -> None:
+    """Child process: run one server on a free loopback port, print the port, serve until killed."""
+    import uvicorn
+
+    from lefi_contracts.provider import ProviderConfig
+    from lefi_contracts.provider.server import _bind, _uvicorn_config
+
+    sock = _bind("127.0.0.1", 0)
+    if kind == "minimal":
+        config = uvicorn.Config(minimal_app, log_level="warning", access_log=False, lifespan="off")
+    else:
+        config = _uvicorn_config(ProviderConfig(db_path=Path(db), now=NOW), None)
+    server = uvicorn.Server(config)
+
+    def stop_when_parent_closes_stdin() -> None:  # a clean exit (uvicorn re-raises SIGTERM: no profile then)
+        sys.stdin.read()
+        server.should_exit = True
+
+    threading.Thread(target=stop_when_parent_closes_stdin, daemon=True).start()
+    print(sock.getsockname()[1], flush=True)
+    if profile_out:
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.runcall(server.run, sockets=[sock])
+        prof.dump_stats(profile_out)
+        return
+    server.run(sockets=[sock])
+
+
+class Server:
+    def __init__(self, kind: str, db: str, profile_out: str | None = None) -> None:
+        cmd = [sys.executable, __file__, "--serve", kind, "--db", db]
+        if profile_out:
+            cmd += ["--profile-out", profile_out]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline() if self.proc.stdout else ""
+        if not line.strip().isdigit():
+            self.proc.kill()
+            raise SystemExit(f"bench_provider: the {kind} server did not start")
+        self.port = int(line)
+
+    def stop(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _request(method: str, path: str, headers: dict[str, str], body: bytes) -> bytes:
+    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+    head += [f"{k}: {v}" for k, v in headers.items()]
+    if body or method == "POST":
+        head.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+async def _connection(
+    port: int, requests: list[bytes], stop_at: float, counts: list[int], offset: int
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    i = offset
+    try:
+        while time.perf_counter() < stop_at:
+            writer.write(requests[i % len(requests)])
+            i += 1
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head[9:12])
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            await reader.readexactly(length)
+            counts[0 if status == 200 else 1] += 1
+    finally:
+        writer.close()
+
+
+async def _drive(port: int, requests: list[bytes], seconds: float, connections: int) -> tuple[float, int]:
+    counts = [0, 0]
+    start = time.perf_counter()
+    await asyncio.gather(
+        *(_connection(port, requests, start + seconds, counts, k) for k in range(connections))
+    )
+    elapsed = time.perf_counter() - start
+    return counts[0] / elapsed, counts[1]
+
+
+def rate(port: int, requests: list[bytes], seconds: float, connections: int) -> tuple[float, int]:
+    asyncio.run(_drive(port, requests, min(1.0, seconds / 4), connections))  # warm-up (caches, connections)
+    return asyncio.run(_drive(port, requests, seconds, connections))
+
+
+def workloads(port: int) -> dict[str, list[bytes]]:
+    """Request mixes built by our own client protocol from the provider's catalogue (system-vendor, rich personas)."""
+    import httpx
+
+    from lefi_contracts.client import Query, protocol_for
+    from lefi_contracts.contracts import registry
+
+    personas = httpx.get(f"http://127.0.0.1:{port}/_lefi/catalogue", timeout=30).json()
+    actor = personas["system-vendor"]["aktorsId"]
+    people = [p for p in personas.values() if p.get("groups") and "personnummer" in p and "period" in p]
+    mixes: dict[str, list[bytes]] = {"provider health": [_request("GET", "/_lefi/health", {}, b"")]}
+    reg = registry()
+    for v in (reg.get(n) for n in ("9", "8") if n in reg.versions):
+        proto = protocol_for(v)
+        reqs = []
+        for p in people:
+            q = Query(
+                p["personnummer"], p["period"]["from"], p["period"]["tom"], formansinformation=p["groups"]
+            )
+            method, url, headers, body = proto.query_request(f"http://127.0.0.1:{port}", q, actor)
+            reqs.append(_request(method, urlsplit(url).path, headers, body))
+        mixes[f"provider v{v.number} {v.transport} query"] = reqs
+    return mixes
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--serve", choices=["minimal", "provider"], help=argparse.SUPPRESS)
+    ap.add_argument("--db", help=argparse.SUPPRESS)
+    ap.add_argument("--profile-out", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.serve:
+        _serve(args.serve, args.db, args.profile_out)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="lefi-bench-") as tmp:
+        db = os.path.join(tmp, "lefi.sqlite")
+        results: dict[str, float] = {}
+        minimal, provider = Server("minimal", db), Server("provider", db)
+        try:  # rounds interleave the workloads, best of each: a busy machine skews one round, not the ratio
+            mixes = {"minimal ASGI": (minimal.port, [_request("GET", "/", {}, b"")])}
+            mixes.update({k: (provider.port, v) for k, v in workloads(provider.port).items()})
+            for _ in range(args.rounds):
+                for name, (port, reqs) in mixes.items():
+                    value, bad = rate(port, reqs, args.seconds, args.connections)
+                    results[name] = max(results.get(name, 0.0), value)
+                    if bad:
+                        print(f"warning: {bad} non-200 answers in {name}", file=sys.stderr)
+        finally:
+            minimal.stop()
+            provider.stop()
+        base = results["minimal ASGI"]
+        print(
+            f"loopback, {args.connections} keep-alive connections, best of {args.rounds} rounds of {args.seconds:g} s,"
+            f" cpus={os.cpu_count()}, load average {os.getloadavg()[0]:.1f}"
+        )
+        for name, value in results.items():
+            print(f"  {name:<28} {value:9.0f} req/s   ratio {value / base:5.2f}")
+        print(json.dumps({k: round(v, 1) for k, v in results.items()}))
+        if args.profile:
+            out = os.path.join(tmp, "provider.prof")
+            prof = Server("provider", db, out)
+            try:
+                for name, reqs in workloads(prof.port).items():
+                    if "query" in name:
+                        rate(prof.port, reqs, args.seconds, args.connections)
+            finally:
+                prof.stop()
+            import pstats
+
+            pstats.Stats(out).sort_stats("cumulative").print_stats(r"lefi_contracts", 30)
+            pstats.Stats(out).sort_stats("tottime").print_stats(20)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
