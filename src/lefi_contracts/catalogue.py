@@ -7,13 +7,13 @@ reference provider serves its own at /_lefi/catalogue.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
-import httpx
 import yaml
 
-from lefi_contracts.errors import ContractError, TargetUnavailable, UsageError
+from lefi_contracts.errors import ContractError, ResponseRejected, UsageError
 
 CATALOGUE_PATH = "/_lefi/catalogue"
 
@@ -26,9 +26,22 @@ class Catalogue(dict[str, Any]):
         return f"<fixture catalogue: {len(self)} entries>"
 
 
+MAX_CATALOGUE_BYTES = 5_000_000
+
+
 def load_catalogue(
-    path: Path | None = None, *, target: str | None = None, timeout: float = 10.0
+    path: Path | None = None,
+    *,
+    target: str | None = None,
+    timeout: float = 10.0,
+    cert: tuple[str, str] | None = None,
+    ca: str | None = None,
 ) -> dict[str, Any]:
+    """A catalogue from a YAML file, or from the target's /_lefi/catalogue (TLS options as for the client).
+
+    The target may be hostile: the fetch has a total deadline and a size cap (the client's Transport), and an
+    answer that is not a JSON mapping is ResponseRejected (the target's fault, exit 1), not a usage error.
+    """
     if path is not None:
         if not path.is_file():
             raise UsageError(f"fixture catalogue {path} does not exist")
@@ -39,22 +52,25 @@ def load_catalogue(
                 f"fixture catalogue {path}: not valid YAML ({exc.__class__.__name__})"
             ) from None
     elif target is not None:
+        from lefi_contracts.client.transport import Transport
+
         url = target.rstrip("/") + CATALOGUE_PATH
+        transport = Transport(timeout=timeout, max_response_bytes=MAX_CATALOGUE_BYTES, cert=cert, ca=ca)
         try:
-            response = httpx.get(url, timeout=timeout)
-        except httpx.HTTPError as exc:
-            raise TargetUnavailable(
-                f"cannot fetch the fixture catalogue from {url}: {exc.__class__.__name__}"
-            ) from None
-        if response.status_code != 200:
+            response = transport.send("GET", url, headers={"Accept": "application/json"})
+        finally:
+            transport.close()
+        if response.status != 200:
             raise UsageError(
-                f"{url} answered {response.status_code}: a target that is not the reference provider needs "
+                f"{url} answered {response.status}: a target that is not the reference provider needs "
                 "--lefi-fixtures FILE (see contracts/fixtures/)"
             )
         try:
-            data = response.json()
-        except ValueError:
-            raise UsageError(f"{url} did not answer JSON") from None
+            data = json.loads(response.body)
+        except (ValueError, RecursionError):
+            raise ResponseRejected(f"{url} did not answer JSON") from None
+        if not isinstance(data, dict):
+            raise ResponseRejected(f"{url} did not answer a JSON mapping of names to test data")
     else:
         raise UsageError("no fixture catalogue: give --lefi-fixtures FILE or a target")
     if not isinstance(data, dict):

@@ -202,7 +202,7 @@ def verify_consumer(
     from lefi_contracts.catalogue import load_catalogue
     from lefi_contracts.client import LefiClient, Query
 
-    catalogue = catalogue if catalogue is not None else load_catalogue(target=target)
+    catalogue = catalogue if catalogue is not None else load_catalogue(target=target, cert=cert, ca=ca)
     results: list[CheckResult] = []
     behaviour = f"consumer {contract.consumer}"
     params = {"consumer": contract.consumer, "version": contract.version}
@@ -306,7 +306,7 @@ def verify_all(
     from lefi_contracts.catalogue import load_catalogue
 
     contracts = [c for c in load_consumers(folder) if versions is None or c.version in versions]
-    catalogue = load_catalogue(target=target) if contracts else {}
+    catalogue = load_catalogue(target=target, cert=tls.get("cert"), ca=tls.get("ca")) if contracts else {}
     return [r for c in contracts for r in verify_consumer(c, target, catalogue=catalogue, **tls)]
 
 

@@ -697,24 +697,10 @@ def _project_root() -> Path:
     return project_root()
 
 
-@contextlib.contextmanager
-def _target(opts: GateOptions) -> Iterator[tuple[str, bool]]:
-    if opts.target:
-        yield opts.target.rstrip("/"), False
-        return
-    try:
-        from lefi_contracts.provider import ProviderConfig, running_provider
-    except ImportError as exc:
-        raise UsageError(
-            f"no --target and the embedded reference provider is not installed ({exc.name})"
-        ) from None
-    with tempfile.TemporaryDirectory(prefix="lefi-gate-") as tmp:
-        db = Path(os.environ.get("LEFI_GATE_DB") or Path(tmp) / "lefi.sqlite")
-        kwargs: dict[str, Any] = {"db_path": db, "faults": frozenset(opts.faults)}
-        if opts.provider_now is not None:
-            kwargs["now"] = opts.provider_now
-        with running_provider(ProviderConfig(**kwargs)) as url:
-            yield url.rstrip("/"), True
+def _target(opts: GateOptions) -> contextlib.AbstractContextManager[tuple[str, bool]]:
+    from lefi_contracts.target import target_or_embedded
+
+    return target_or_embedded(opts.target, faults=opts.faults, now=opts.provider_now)
 
 
 def _prepare_reports(reports: Path) -> None:

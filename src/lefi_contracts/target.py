@@ -14,7 +14,7 @@ from lefi_contracts.errors import UsageError
 
 @contextlib.contextmanager
 def target_or_embedded(
-    target: str | None, *, faults: Iterable[str] = (), now: dt.datetime | None = None
+    target: str | None, *, faults: Iterable[str] = (), now: dt.datetime | str | None = None
 ) -> Iterator[tuple[str, bool]]:
     """Yield (base URL, embedded?). With no target, the reference provider runs for the duration of the block."""
     if target:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import random
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from lefi_contracts.fuzz.reproducer import reproducer
 from lefi_contracts.fuzz.runner import OperationOutcome, Sample, drive
 from lefi_contracts.personnummer import mask_text
 from lefi_contracts.results import Attachment, CheckResult
+from lefi_contracts.target import target_or_embedded
 
 __all__ = ["FuzzResult", "OperationOutcome", "command_fuzz", "run_fuzz"]
 
@@ -143,17 +143,9 @@ def _results(outcome: OperationOutcome, result: FuzzResult) -> list[CheckResult]
 
 @contextlib.contextmanager
 def _target(target: str | None, faults: frozenset[str]) -> Iterator[str]:
-    if target:
-        if faults:
-            raise UsageError("--fault works only with the embedded provider (no --target)")
-        yield target.rstrip("/")
-        return
-    from lefi_contracts.provider import ProviderConfig, running_provider
-
-    with (
-        tempfile.TemporaryDirectory(prefix="lefi-fuzz-") as tmp,
-        running_provider(ProviderConfig(db_path=Path(tmp) / "lefi.sqlite", faults=faults)) as url,
-    ):
+    if target and faults:
+        raise UsageError("--fault works only with the embedded provider (no --target)")
+    with target_or_embedded(target, faults=faults) as (url, _embedded):
         yield url
 
 
