@@ -143,6 +143,17 @@ def test_an_unchanged_tree_breaks_nobody(tmp_path: Path) -> None:
         ),
         # the insurer's (v8) request: 10-digit personnummer no longer accepted
         (("v8/lefi-online-v8.xsd", 'value="[0-9]{10}|[0-9]{12}"', 'value="[0-9]{12}"'), {"8"}),
+        # a shared type changes (LefiBelopp loses summa): the diff reports it at one path, the municipality reads it
+        # at others (bostadsbidrag beslutatBruttobelopp, preliminary nettobelopp)
+        (
+            (
+                "v7/lefi-online-v7.xsd",
+                '<xs:complexType name="LefiBelopp">\n    <xs:sequence>\n'
+                '      <xs:element name="summa" type="xs:double" minOccurs="0"/>\n',
+                '<xs:complexType name="LefiBelopp">\n    <xs:sequence>\n',
+            ),
+            {"7"},
+        ),
         # version 5 retired: its system vendor is left without a service
         (("versions.yaml", "    status: deprecated\n", "    status: retired\n"), {"5"}),
     ],

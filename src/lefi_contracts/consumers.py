@@ -348,7 +348,49 @@ def _finding_path(finding: Any) -> str:
     return "/".join(parts)
 
 
-def relevant_findings(contract: ConsumerContract, findings: list[Any]) -> list[Any]:
+class SharedPaths:
+    """Every path at which a shared (named) type of a query answer occurs.
+
+    The diff reports a change inside a shared type once, at its shortest path; a consumer may read the same type
+    elsewhere (LefiBelopp/summa under nettobelopp as well as bruttobelopp), so a finding is matched at every path
+    where its type lives.
+    """
+
+    def __init__(self, model: Any, *, limit: int = 200) -> None:
+        self.root: Any = None
+        self.paths: dict[int, list[str]] = {}
+        op = _model_operation(model, "hamtaFormansinformation")
+        bodies = [m for m in (op.responses.get("200", {}) if op else {}).values() if m.key.startswith("body")]
+        if not bodies:
+            return
+        self.root = bodies[0].root.shape
+        stack: list[tuple[Any, str, frozenset[int]]] = [(self.root, "", frozenset())]
+        while stack:
+            shape, prefix, chain = stack.pop()
+            for name, fld in shape.fields.items():
+                if name.startswith("@") or name == "[]":
+                    continue
+                path = f"{prefix}/{name}" if prefix else name
+                seen = self.paths.setdefault(id(fld.shape), [])
+                if len(seen) < limit:
+                    seen.append(path)
+                    if id(fld.shape) not in chain:
+                        stack.append((fld.shape, path, chain | {id(shape)}))
+
+    def equivalents(self, path: str) -> set[str]:
+        parent, _, leaf = path.rpartition("/")
+        shape = self.root
+        for part in parent.split("/") if parent else []:
+            fld = shape.fields.get(part) if shape is not None else None
+            shape = fld.shape if fld is not None else None
+        if shape is None or shape is self.root:
+            return {path}
+        return {path} | {f"{p}/{leaf}" for p in self.paths.get(id(shape), [])}
+
+
+def relevant_findings(
+    contract: ConsumerContract, findings: list[Any], shared: SharedPaths | None = None
+) -> list[Any]:
     """The findings that matter to this consumer: its operations' requests, and the response fields it reads."""
     operations = set(contract.operations)
     out = []
@@ -369,10 +411,13 @@ def relevant_findings(contract: ConsumerContract, findings: list[Any]) -> list[A
             continue
         if f.direction == "request" or not _finding_path(f):
             out.append(f)  # a request it sends, or the operation/message itself
-        elif (
-            op_name == "hamtaFormansinformation" and contract.reads_under(_finding_path(f))
-        ) or op_name == "hamtaTillgangligaInformationstyper":
+        elif op_name == "hamtaTillgangligaInformationstyper":
             out.append(f)
+        elif op_name == "hamtaFormansinformation":
+            path = _finding_path(f)
+            paths = shared.equivalents(path) if shared else {path}
+            if any(contract.reads_under(p) for p in paths):
+                out.append(f)
     return out
 
 
@@ -405,15 +450,16 @@ def can_i_deploy(
             )
             continue
         kind = "wsdl" if old_info.transport == "soap" else "openapi"
+        old_model = load_contract_model(old_info.contract_file(kind))
         report = diff_models(
-            load_contract_model(old_info.contract_file(kind)),
+            old_model,
             load_contract_model(new_info.contract_file(kind)),
             reader=c.reader,
             enum_policy=c.enum_policy,
             old_label=f"v{c.version}",
             new_label=f"candidate v{c.version}",
         )
-        mine = relevant_findings(c, [f for f in report.findings if f.waiver is None])
+        mine = relevant_findings(c, [f for f in report.findings if f.waiver is None], SharedPaths(old_model))
         # A change that is only "potentially" breaking in general is breaking for a consumer that reads that field
         # or sends that request: relevant_findings kept exactly those.
         breaking = mine
