@@ -184,3 +184,13 @@ def test_can_i_deploy_command_exit_codes(tmp_path: Path) -> None:
     assert code == 1 and "no longer serves version 5" in text
     with pytest.raises(UsageError, match="not a contracts folder"):
         command_can_i_deploy(contracts_dir=tmp_path)
+
+
+def test_a_read_path_the_contract_does_not_declare_fails(correct_target: str, tmp_path: Path) -> None:
+    text = (CONSUMERS / "insurer-v8.yaml").read_text(encoding="utf-8")
+    text = text.replace("reads:\n", "reads:\n  - formansinformation/sjukpenningarende/beslut/sjukskrivningsgrad\n", 1)
+    path = tmp_path / "insurer-typo.yaml"
+    path.write_text(text, encoding="utf-8")
+    results = verify_consumer(load_consumer(path), correct_target)
+    declared = next(r for r in results if "every field it reads" in r.name)
+    assert declared.failed and "sjukskrivningsgrad" in declared.message

@@ -244,16 +244,8 @@ def verify_consumer(
             if resp.fault:
                 problems.insert(0, f"refused: {resp.fault.code} {resp.fault.message}")
             results.append(
-                CheckResult(
-                    phase="consumers",
-                    name=f"{contract.consumer}: tillgängliga informationstyper cover its groups",
-                    status="failed" if problems else "passed",
-                    version=contract.version,
-                    behaviour=behaviour,
-                    message="; ".join(problems[:5]),
-                    duration=time.monotonic() - started,
-                    parameters=params,
-                    attachments=[Attachment("exchange", resp.describe(masked=True))],
+                _exchange_result(
+                    contract, "tillgängliga informationstyper cover its groups", problems, started, resp
                 )
             )
         for example in contract.examples:
@@ -283,20 +275,25 @@ def verify_consumer(
             problems += [f"missing: {p}" for p in example.expect_present if not values_at(data, p)]
             avvikelser = [a for a in (resp.avvikelser() or []) if isinstance(a, dict)]
             problems += [f"avvikelse: {a.get('avvikelse', {}).get('kod')}" for a in avvikelser]
-            results.append(
-                CheckResult(
-                    phase="consumers",
-                    name=f"{contract.consumer}: {example.name}",
-                    status="failed" if problems else "passed",
-                    version=contract.version,
-                    behaviour=behaviour,
-                    message="; ".join(problems[:8]),
-                    duration=time.monotonic() - started,
-                    parameters=params,
-                    attachments=[Attachment("exchange", resp.describe(masked=True))],
-                )
-            )
+            results.append(_exchange_result(contract, example.name, problems, started, resp))
     return results
+
+
+def _exchange_result(
+    contract: ConsumerContract, what: str, problems: list[str], started: float, resp: Any
+) -> CheckResult:
+    """One consumer check on one exchange with the target, its request and answer attached (masked)."""
+    return CheckResult(
+        phase="consumers",
+        name=f"{contract.consumer}: {what}",
+        status="failed" if problems else "passed",
+        version=contract.version,
+        behaviour=f"consumer {contract.consumer}",
+        message="; ".join(problems[:8]),
+        duration=time.monotonic() - started,
+        parameters={"consumer": contract.consumer, "version": contract.version},
+        attachments=[Attachment("exchange", resp.describe(masked=True))],
+    )
 
 
 def verify_all(
