@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import trustme
+from tlskit import ClientCert
 
 from lefi_contracts.provider import ProviderConfig, catalogue, running_provider
 
 SEED = 20250317
-
-
-@dataclass(frozen=True)
-class ClientCert:
-    cert: str
-    key: str
-
-    @property
-    def pair(self) -> tuple[str, str]:
-        return (self.cert, self.key)
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from tlskit import ClientCert
 
-from conftest import ClientCert
 from lefi_contracts.client import LefiClient, Query
 from lefi_contracts.contracts import registry
 from lefi_contracts.errors import LefiContractsError, TargetUnavailable
