@@ -88,17 +88,18 @@ def _cmd_gate(args: argparse.Namespace) -> int:
 
 
 def _cmd_fuzz(args: argparse.Namespace) -> int:
-    from lefi_contracts.errors import UsageError
     from lefi_contracts.fuzz import command_fuzz
+    from lefi_contracts.query import tls_options
 
-    if args.cert or args.key or args.ca:  # run_fuzz has no TLS options yet: refuse rather than ignore them
-        raise UsageError("fuzz does not take --cert/--key/--ca yet (use gate, verify-consumer or query)")
+    cert, ca = tls_options(args.cert, args.key, args.ca)
     text, code = command_fuzz(
         target=args.target,
         versions=args.versions,
         examples=args.examples,
         seed=args.seed,
         reports_dir=args.reports,
+        cert=cert,
+        ca=ca,
     )
     print(text)
     return code
@@ -218,7 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     p.add_argument("--fail-on", choices=["breaking", "potential"], default="breaking")
     p.add_argument("--reader", choices=["tolerant", "strict"], default="tolerant")
-    p.add_argument("--waivers", type=Path, help="accepted findings (YAML: rule, path, reason, reference, expires)")
+    p.add_argument(
+        "--waivers", type=Path, help="accepted findings (YAML: rule, path, reason, reference, expires)"
+    )
     p.add_argument("--mapping", type=Path, help="XML path -> JSON path mapping for a cross-format diff")
     p.set_defaults(func=_cmd_diff)
 

@@ -30,7 +30,13 @@ from typing import Any, TextIO
 import httpx
 
 from lefi_contracts.contracts import Registry, VersionInfo, registry
-from lefi_contracts.errors import ContractError, LefiContractsError, TargetUnavailable, UsageError
+from lefi_contracts.errors import (
+    ContractError,
+    LefiContractsError,
+    ResponseRejected,
+    TargetUnavailable,
+    UsageError,
+)
 from lefi_contracts.progress import Progress
 from lefi_contracts.results import Attachment, CheckResult, ResultStream
 
@@ -546,8 +552,10 @@ def _catalogue(run: _Run) -> dict[str, Any]:
         from lefi_contracts.catalogue import load_catalogue
 
         try:
-            run.catalogue = load_catalogue(run.opts.fixtures, target=run.target)
-        except UsageError as exc:
+            run.catalogue = load_catalogue(
+                run.opts.fixtures, target=run.target, cert=run.tls.get("cert"), ca=run.tls.get("ca")
+            )
+        except (UsageError, ResponseRejected) as exc:
             run.note(f"no fixture catalogue: {exc}")
             run.catalogue = {}
     return run.catalogue
@@ -614,7 +622,15 @@ def _phase_fuzz(run: _Run) -> None:
     for v in run.versions:
         run.progress.start_phase("fuzz", v.number)
         # reports_dir=None: the gate writes every report from its one stream (no second copy of fuzz results).
-        result = run_fuzz(run.target, [v.number], examples=run.opts.examples, seed=seed, catalogue=catalogue)
+        result = run_fuzz(
+            run.target,
+            [v.number],
+            examples=run.opts.examples,
+            seed=seed,
+            catalogue=catalogue,
+            cert=run.tls.get("cert"),
+            ca=run.tls.get("ca"),
+        )
         for text in getattr(result, "notes", []):
             run.note(f"fuzz v{v.number}: {text}")
         for r in _fuzz_results(result, v):

@@ -191,3 +191,28 @@ def test_query_command_over_mutual_tls(mtls_url: str, pki: dict, certs: dict, pe
     lines = wrong_ca.stderr.strip().splitlines()
     assert len(lines) == 1 and "certificate verify failed" in lines[0].lower(), wrong_ca.stderr
     assert "Traceback" not in wrong_ca.stderr
+
+
+def test_fuzzing_over_mutual_tls(mtls_url: str, pki: dict, certs: dict, personas: dict) -> None:
+    """fuzz --cert/--key/--ca reaches an mTLS target; without the certificate it is one clear exit-3 error.
+
+    Over mutual TLS the caller is its certificate's actor, so its catalogue holds that actor only (any other
+    aktorsId is rightly refused with 403 before the query is read)."""
+    from lefi_contracts.errors import TargetUnavailable
+    from lefi_contracts.fuzz import run_fuzz
+
+    own = personas["municipality"]["aktorsId"]
+    catalogue = {k: v for k, v in personas.items() if v.get("aktorsId") in (None, own)}
+    result = run_fuzz(
+        mtls_url,
+        "8,9",
+        examples=5,
+        seed=1,
+        catalogue=catalogue,
+        cert=certs["municipality"].pair,
+        ca=pki["ca"],
+    )
+    assert result.cases > 0
+    assert not result.failed, [(r.name, r.message) for r in result.results if r.failed]
+    with pytest.raises(TargetUnavailable):
+        run_fuzz(mtls_url, "9", examples=2, seed=1, ca=pki["ca"])

@@ -31,6 +31,7 @@ from lefi_contracts.fuzz.reproducer import reproducer
 from lefi_contracts.fuzz.runner import OperationOutcome, Sample, drive
 from lefi_contracts.personnummer import mask_text
 from lefi_contracts.results import Attachment, CheckResult
+from lefi_contracts.client.transport import ssl_context
 from lefi_contracts.target import target_or_embedded
 
 __all__ = ["FuzzResult", "OperationOutcome", "command_fuzz", "run_fuzz"]
@@ -149,12 +150,12 @@ def _target(target: str | None, faults: frozenset[str]) -> Iterator[str]:
         yield url
 
 
-def _hints(url: str, catalogue: dict[str, Any] | None, notes: list[str]) -> FuzzHints:
+def _hints(url: str, catalogue: dict[str, Any] | None, notes: list[str], tls: dict[str, Any]) -> FuzzHints:
     if catalogue is None:
         from lefi_contracts.catalogue import load_catalogue
 
         try:
-            catalogue = load_catalogue(target=url)
+            catalogue = load_catalogue(target=url, cert=tls.get("cert"), ca=tls.get("ca"))
         except TargetUnavailable:
             raise
         except LefiContractsError as exc:
@@ -196,7 +197,7 @@ def _fuzz_soap(version: VersionInfo, url: str, hints: FuzzHints, examples: int, 
 
 
 def _fuzz_rest(
-    version: VersionInfo, url: str, hints: FuzzHints, examples: int, seed: int
+    version: VersionInfo, url: str, hints: FuzzHints, examples: int, seed: int, tls: dict[str, Any]
 ) -> list[OperationOutcome]:
     import requests
 
@@ -204,6 +205,7 @@ def _fuzz_rest(
 
     schema = rest.load_schema(version, url)
     session = requests.Session()
+    session.cert, session.verify = tls.get("cert"), tls.get("ca") or True
     outcomes = []
     names = [n for n in CHECKS if n != "lefi_contract_valid"]
     for op in rest.operations(schema):
@@ -212,7 +214,9 @@ def _fuzz_rest(
 
         def probe(case: Any, outcome: OperationOutcome = outcome) -> None:
             try:
-                response = case.call(base_url=url, session=session, timeout=30)
+                response = case.call(
+                    base_url=url, session=session, timeout=30, verify=session.verify, cert=session.cert
+                )
             except requests.RequestException as exc:
                 raise TargetUnavailable(f"{url} cannot be reached: {exc.__class__.__name__}") from None
             if response.status_code == 503:
@@ -287,6 +291,8 @@ def run_fuzz(
     catalogue: dict[str, Any] | None = None,
     negative_examples: int | None = None,
     timeout: float = 30.0,
+    cert: tuple[str, str] | None = None,
+    ca: str | None = None,
 ) -> FuzzResult:
     """Fuzz every selected version of the target (None: the embedded reference provider) from its own contract."""
     if examples < 0:
@@ -295,13 +301,17 @@ def run_fuzz(
     seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
     result = FuzzResult(seed=seed, examples=examples, target=target)
     started = time.perf_counter()
-    with _target(target, faults) as url, httpx.Client(timeout=timeout) as client:
-        hints = _hints(url, catalogue, result.notes)
+    tls = {"cert": cert, "ca": ca}
+    with (
+        _target(target, faults) as url,
+        httpx.Client(timeout=timeout, verify=ssl_context(ca=ca, cert=cert)) as client,
+    ):
+        hints = _hints(url, catalogue, result.notes, tls)
         for version in selected:
             if version.transport == "soap":
                 result.outcomes.extend(_fuzz_soap(version, url, hints, examples, seed, client))
             else:
-                result.outcomes.extend(_fuzz_rest(version, url, hints, examples, seed))
+                result.outcomes.extend(_fuzz_rest(version, url, hints, examples, seed, tls))
             neg = examples if negative_examples is None else negative_examples
             if neg:
                 result.outcomes.append(_fuzz_negative(version, url, hints, max(neg // 2, 1), seed, client))
@@ -328,8 +338,15 @@ def write_reports(result: FuzzResult, reports_dir: Path) -> None:
 
 
 def command_fuzz(
-    target: str | None, versions: str | None, examples: int, seed: int | None, reports_dir: Path
+    target: str | None,
+    versions: str | None,
+    examples: int,
+    seed: int | None,
+    reports_dir: Path,
+    *,
+    cert: tuple[str, str] | None = None,
+    ca: str | None = None,
 ) -> tuple[str, int]:
     """`lefi-contracts fuzz`: the summary text and exit code 0 (all held) / 1 (a check failed)."""
-    result = run_fuzz(target, versions, examples, seed, reports_dir)
+    result = run_fuzz(target, versions, examples, seed, reports_dir, cert=cert, ca=ca)
     return result.summary(), 1 if result.failed else 0
