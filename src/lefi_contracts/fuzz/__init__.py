@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from lefi_contracts.client.transport import ssl_context
 from lefi_contracts.contracts import VersionInfo, registry
 from lefi_contracts.errors import LefiContractsError, TargetUnavailable, UsageError
 from lefi_contracts.fuzz import negative
@@ -31,7 +32,6 @@ from lefi_contracts.fuzz.reproducer import reproducer
 from lefi_contracts.fuzz.runner import OperationOutcome, Sample, drive
 from lefi_contracts.personnummer import mask_text
 from lefi_contracts.results import Attachment, CheckResult
-from lefi_contracts.client.transport import ssl_context
 from lefi_contracts.target import target_or_embedded
 
 __all__ = ["FuzzResult", "OperationOutcome", "command_fuzz", "run_fuzz"]
