@@ -187,7 +187,7 @@ CASES = [
         lambda f: ["serve", "--client-ca", f["text_file"]],
         says="--tls-cert",
     ),
-    Case("TLS options to fuzz", lambda f: ["fuzz", "--ca", f["text_file"]], says="--ca"),
+    Case("CA bundle that is no certificate", lambda f: ["fuzz", "--ca", f["text_file"]], says="CA bundle"),
     Case("unknown command", lambda f: ["deploy-everything"], says="invalid choice"),
     Case("missing argument", lambda f: ["diff", "8"], says="new"),
     Case("bad --timeout", lambda f: _query("--groups", "FK:SJP", "--timeout", "0"), says="timeout"),

@@ -85,11 +85,17 @@ def test_unreachable_target_is_target_unavailable() -> None:
 
 
 _RSS_PROBE = """
-import json, resource, sys
+import json, sys
 sys.path.insert(0, {root!r})
 from lefi_contracts.client import LefiClient, Query
 from lefi_contracts.errors import LefiContractsError
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def status_kb(field):  # /proc, not getrusage: ru_maxrss survives exec and would report the parent's pytest
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+
+base = status_kb("VmHWM")
 outcomes = {{}}
 for mode in {modes!r}:
     for version in {versions!r}:
@@ -99,7 +105,7 @@ for mode in {modes!r}:
                 outcomes[mode + version] = "accepted"
             except LefiContractsError as exc:
                 outcomes[mode + version] = type(exc).__name__
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = status_kb("VmHWM")
 print(json.dumps({{"base_kb": base, "peak_kb": peak, "outcomes": outcomes}}))
 """
 
