@@ -19,6 +19,7 @@ FUZZ_ONLY = {
     "invalid-personnummer-accepted": (20, "5,9", "lefi_invalid_request_rejected"),
     "server-error-on-rare-input": (20, "5,9", "lefi_no_server_error"),
     "schema-violation-on-rare-branch": (20, "5,9", "lefi_contract_valid"),
+    "ten-digit-personnummer-refused": (20, "5,9", "lefi_valid_request_not_refused"),
 }
 
 

@@ -200,7 +200,9 @@ SMOKE_FAULTS = ["fsjp-leaks-into-old-versions"]  # one fast case; the full sweep
 def _fault_case(name: str, tmp_path: Path) -> None:
     fault = next(f for f in provider.list_faults() if f.name == name)
     version = fault.versions[0]
-    phases = ["fuzz"] if fault.only_fuzzing else ["scenarios", "validation"]
+    phases = (
+        ["compat"] if fault.only_compat else ["fuzz"] if fault.only_fuzzing else ["scenarios", "validation"]
+    )
     outcome = run_gate(
         GateOptions(
             reports_dir=tmp_path,

@@ -252,7 +252,45 @@ PROBES: dict[str, Probe] = {
         ok_and_valid(a := q(h, c, v, "studiemedel", ovrigInformation=["FK:STAV"]))
         and bool(a.fi.get("studiemedelsavisering"))
     ),
+    "obehorig-data-delivered": lambda h, c, v: (
+        "bostadsbidragsarende"
+        not in q(
+            h,
+            c,
+            v,
+            "bostadsbidrag-flera-beloppsperioder",
+            actor="actor-without-FK:BOB",
+            formansinformation=["FK:BOB"],
+        ).fi
+    ),
+    "ten-digit-personnummer-refused": lambda h, c, v: (
+        q(
+            h,
+            c,
+            v,
+            "effected-payments",
+            pnr=c["effected-payments"]["personnummer"][2:],
+            formansinformation=["FK:SJP"],
+        ).status
+        == 200
+    ),
+    "served-contract-drift": lambda h, c, v: _serves_its_contract(h, v),
 }
+
+
+def _serves_its_contract(http: httpx.Client, v: VersionInfo) -> bool:
+    """The contract documents the provider serves are byte for byte the contract of record."""
+    kinds = ("wsdl", "xsd") if v.transport == "soap" else ("openapi",)
+    for kind in kinds:
+        path = v.contract_file(kind)
+        served = http.get(f"{v.base_path}/{path.name}")
+        if served.status_code != 200:
+            return False
+        if kind == "wsdl":  # the provider points soap:address at itself; compare the rest
+            continue
+        if served.content != path.read_bytes():
+            return False
+    return True
 
 
 def _at(http: httpx.Client, now: str, check: Callable[[], bool]) -> bool:
@@ -285,7 +323,9 @@ def test_every_fault_has_a_probe_and_at_least_eighteen() -> None:
         "invalid-personnummer-accepted",
         "server-error-on-rare-input",
         "schema-violation-on-rare-branch",
+        "ten-digit-personnummer-refused",
     }
+    assert {f.name for f in FAULTS if f.only_compat} == {"served-contract-drift"}
     assert all(f.versions and f.description for f in FAULTS)
 
 

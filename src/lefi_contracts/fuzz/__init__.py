@@ -13,9 +13,11 @@ names the check, shows the masked request, and the exact replay command (see rep
 from __future__ import annotations
 
 import contextlib
+import os
 import random
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,11 +145,27 @@ def _results(outcome: OperationOutcome, result: FuzzResult) -> list[CheckResult]
 
 
 @contextlib.contextmanager
-def _target(target: str | None, faults: frozenset[str]) -> Iterator[str]:
+def _target(
+    target: str | None, faults: frozenset[str], provider_config: Mapping[str, Any] | None = None
+) -> Iterator[str]:
     if target and faults:
         raise UsageError("--fault works only with the embedded provider (no --target)")
-    with target_or_embedded(target, faults=faults) as (url, _embedded):
-        yield url
+    if target and provider_config:
+        raise UsageError("provider settings work only with the embedded provider (no --target)")
+    if not provider_config:
+        with target_or_embedded(target, faults=faults) as (url, _embedded):
+            yield url
+        return
+    from lefi_contracts.provider import ProviderConfig, running_provider
+
+    with tempfile.TemporaryDirectory(prefix="lefi-provider-") as tmp:
+        db = Path(os.environ.get("LEFI_PROVIDER_DB") or Path(tmp) / "lefi.sqlite")
+        try:
+            config = ProviderConfig(db_path=db, faults=faults, **dict(provider_config))
+        except TypeError as exc:
+            raise UsageError(f"unknown provider setting: {exc}") from None
+        with running_provider(config) as url:
+            yield url.rstrip("/")
 
 
 def _hints(url: str, catalogue: dict[str, Any] | None, notes: list[str], tls: dict[str, Any]) -> FuzzHints:
@@ -293,8 +311,13 @@ def run_fuzz(
     timeout: float = 30.0,
     cert: tuple[str, str] | None = None,
     ca: str | None = None,
+    provider_config: Mapping[str, Any] | None = None,
 ) -> FuzzResult:
-    """Fuzz every selected version of the target (None: the embedded reference provider) from its own contract."""
+    """Fuzz every selected version of the target (None: the embedded reference provider) from its own contract.
+
+    provider_config: ProviderConfig fields for the embedded provider (e.g. {"agency_state": {"FK": "FELANDE"}}),
+    so that states only a provider can be put in (an agency down) are fuzzed too.
+    """
     if examples < 0:
         raise UsageError("--examples must not be negative")
     selected = registry().select(versions)
@@ -303,7 +326,7 @@ def run_fuzz(
     started = time.perf_counter()
     tls = {"cert": cert, "ca": ca}
     with (
-        _target(target, faults) as url,
+        _target(target, faults, provider_config) as url,
         httpx.Client(timeout=timeout, verify=ssl_context(ca=ca, cert=cert)) as client,
     ):
         hints = _hints(url, catalogue, result.notes, tls)

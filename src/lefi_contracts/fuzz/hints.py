@@ -110,8 +110,10 @@ class FuzzHints:
                     if isinstance(period, Mapping) and period.get("from") and period.get("tom")
                     else None
                 )
+                # "group": a persona of one group (the preliminary payment personas)
+                groups = [*(entry.get("groups") or ()), *([entry["group"]] if entry.get("group") else [])]
                 personas.setdefault(name, Persona(
-                    pnr, span, tuple(str(g) for g in entry.get("groups") or ()),
+                    pnr, span, tuple(str(g) for g in groups),
                     tuple(str(g) for g in entry.get("ovrig") or ()),
                 ))  # fmt: skip
             for value in entry.values():
@@ -156,11 +158,18 @@ class FuzzHints:
                 "personnummer": p.personnummer,
                 "period": {"from": p.period[0], "tom": p.period[1]},
                 "formansinformation": mine,
+                # the same groups' payments: without them no payment (and no payment check) is ever reached
+                "preliminaraUtbetalningar": mine,
+                "utbetalningar": mine,
                 "ovrigInformation": ov,
             }
             if actor is not None:
                 query["aktorsId"] = actor
             out.append({k: v for k, v in query.items() if v != []})
+            # the same query by an actor not entitled to some of it: the OBEHORIG path with data behind it
+            lacking = next((a for a, may in self.rights if needs - may and a != actor), None)
+            if lacking is not None:
+                out.append({k: v for k, v in {**query, "aktorsId": lacking}.items() if v != []})
         return out
 
     def caller(self, needs: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:

@@ -187,6 +187,8 @@ class Provider:
                 return Response(
                     f"contract file of version {v.number} is missing", 500, media_type="text/plain"
                 )
+            if kind in ("xsd", "openapi") and self.faults.on("served-contract-drift", v):
+                text = drifted_contract(v, kind, text)
             if as_json:
                 return Response(to_json(yaml.safe_load(text)), media_type=JSON)
             media = {"openapi": "application/yaml", "wsdl": XML, "xsd": XML}[kind]
@@ -403,6 +405,33 @@ class Provider:
             Route("/{path:path}", self.not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"])
         )
         return routes
+
+
+def drifted_contract(v: VersionInfo, kind: str, text: str) -> str:
+    """The served-contract-drift fault: the contract text without the version's last FK group code (every
+    enumeration that lists it), so what the target serves differs from the contract of record."""
+    codes = sorted(c for c in v.behaviour.formansgrupper if c.startswith("FK:"))
+    if not codes:
+        return text
+    dropped = codes[-1]
+    if kind == "openapi":
+
+        def walk(node: Any) -> Any:
+            if isinstance(node, dict):
+                return {
+                    k: [e for e in val if e != dropped]
+                    if k == "enum" and isinstance(val, list)
+                    else walk(val)
+                    for k, val in node.items()
+                }
+            return [walk(x) for x in node] if isinstance(node, list) else node
+
+        return yaml.safe_dump(walk(yaml.safe_load(text)), allow_unicode=True, sort_keys=False)
+    root = etree.fromstring(text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    for enum in root.iter("{http://www.w3.org/2001/XMLSchema}enumeration"):
+        if enum.get("value") == dropped:
+            enum.getparent().remove(enum)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
 
 
 def create_app(config: ProviderConfig) -> Starlette:

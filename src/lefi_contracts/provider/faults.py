@@ -59,6 +59,8 @@ class FaultSpec:
     description: str
     selector: Selector
     only_fuzzing: bool = False
+    # the answers are right; only the served contract differs (the gate's compat phase finds it)
+    only_compat: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Fault:
     description: str
     versions: tuple[str, ...]
     only_fuzzing: bool = False
+    only_compat: bool = False
 
 
 _SPECS: tuple[FaultSpec, ...] = (
@@ -157,6 +160,23 @@ _SPECS: tuple[FaultSpec, ...] = (
         _all,
         only_fuzzing=True,
     ),
+    FaultSpec(
+        "obehorig-data-delivered",
+        "a group reported as avvikelse OBEHORIG is delivered all the same",
+        _all,
+    ),
+    FaultSpec(
+        "ten-digit-personnummer-refused",
+        "a personnummer given with 10 digits (no century; the contract allows 10 or 12) is refused as bad input",
+        _all,
+        only_fuzzing=True,
+    ),
+    FaultSpec(
+        "served-contract-drift",
+        "the served contract (XSD / OpenAPI) no longer lists the version's last FK group code; answers unchanged",
+        _all,
+        only_compat=True,
+    ),
 )
 
 _BY_NAME = {spec.name: spec for spec in _SPECS}
@@ -172,6 +192,7 @@ def list_faults(reg: Registry | None = None) -> list[Fault]:
             description=s.description,
             versions=tuple(v.number for v in served if s.selector(v)),
             only_fuzzing=s.only_fuzzing,
+            only_compat=s.only_compat,
         )
         for s in _SPECS
     ]

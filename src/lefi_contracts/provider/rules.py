@@ -173,6 +173,8 @@ class Engine:
             raise bad_request(self._msg(v, "Personnummer saknas.", pnr))
         if not _PNR.match(pnr):
             raise bad_request(self._msg(v, "Personnumret ska bestå av 10 eller 12 siffror.", pnr))
+        if len(pnr) == 10 and self.faults.on("ten-digit-personnummer-refused", v):
+            raise bad_request("Personnumret ska bestå av 12 siffror.")  # the fault: the contract allows 10
         try:
             ident = personnummer.parse(pnr, today=self.clock.today())
         except personnummer.InvalidPersonnummer as exc:
@@ -257,6 +259,8 @@ class Engine:
                 if entitled or self.faults.on("obehorig-delivered", v):
                     ok.append(code)
                 else:
+                    if self.faults.on("obehorig-data-delivered", v):
+                        ok.append(code)  # the fault: reported OBEHORIG below, yet delivered
                     key = "ovrigInformationstyp" if name == "ovrigInformation" else "formansgrupp"
                     avvikelser.setdefault(name, []).append(
                         {
