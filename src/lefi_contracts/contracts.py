@@ -22,6 +22,17 @@ Status = Literal["active", "deprecated", "retired"]
 
 CONTRACTS_ENV = "LEFI_CONTRACTS_DIR"
 
+# The sections of a hämtningsfråga, of its avvikelser and of the available types, named as every version's contract
+# names them (v9 JSON property = SOAP element name).
+QUERY_SECTIONS = (
+    "formansinformation",
+    "ansprak",
+    "beslut",
+    "preliminaraUtbetalningar",
+    "utbetalningar",
+    "ovrigInformation",
+)
+
 
 def default_contracts_dir() -> Path:
     """contracts/ of this checkout, or LEFI_CONTRACTS_DIR."""

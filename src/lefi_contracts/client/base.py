@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lefi_contracts.client.transport import RawResponse, RequestRecord
-from lefi_contracts.contracts import VersionInfo
+from lefi_contracts.contracts import QUERY_SECTIONS, VersionInfo
 from lefi_contracts.errors import UsageError
 from lefi_contracts.personnummer import mask_text
 from lefi_contracts.validation.base import Violation
@@ -30,14 +30,7 @@ QUERY_LISTS = {
     "utbetalningar": "utbetalningar",
     "ovrig_information": "ovrigInformation",
 }
-AVVIKELSE_SECTIONS = (
-    "formansinformation",
-    "ansprak",
-    "beslut",
-    "preliminaraUtbetalningar",
-    "utbetalningar",
-    "ovrigInformation",
-)
+AVVIKELSE_SECTIONS = QUERY_SECTIONS
 
 
 def _iso(value: dt.date | str) -> str:

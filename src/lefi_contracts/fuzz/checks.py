@@ -16,14 +16,13 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from lefi_contracts.contracts import VersionInfo
+from lefi_contracts.contracts import QUERY_SECTIONS, VersionInfo
 from lefi_contracts.personnummer import contains_identity_number, is_valid, luhn_check_digit
 
 # Fault codes (SOAP fel/kod) that mean "your request was refused", as the wire design defines them.
 REFUSAL_CODES = frozenset({"FELAKTIGA_INDATA", "OBEHORIG", "OKAND_AKTOR", "ANVANDARE_OBEHORIG"})
 PM_KEYS = ("ansprak", "beslut", "preliminaraUtbetalningar", "utbetalningar", "ovrigInformation")
-REQUEST_GROUP_KEYS = ("formansinformation", "ansprak", "beslut", "preliminaraUtbetalningar", "utbetalningar",
-                      "ovrigInformation")  # fmt: skip
+REQUEST_GROUP_KEYS = QUERY_SECTIONS
 
 
 @dataclass

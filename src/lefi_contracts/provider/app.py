@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from lefi_contracts.contracts import VersionInfo, registry
+from lefi_contracts.contracts import QUERY_SECTIONS, VersionInfo, registry
 from lefi_contracts.errors import UsageError
 from lefi_contracts.personnummer import mask_text
 from lefi_contracts.provider.clock import Clock, parse_instant
@@ -160,18 +160,7 @@ class Provider:
             raise bad_request("Perioden saknas.")
         if not isinstance(period, dict):
             raise bad_request("Perioden ska vara ett objekt med from och tom.")
-        lists = {
-            k: data[k]
-            for k in (
-                "formansinformation",
-                "ansprak",
-                "beslut",
-                "preliminaraUtbetalningar",
-                "utbetalningar",
-                "ovrigInformation",
-            )
-            if k in data
-        }
+        lists = {k: data[k] for k in QUERY_SECTIONS if k in data}
         anvandare = request.headers.get("x-lefi-anvandare")
         return Query(
             aktors_id, anvandare, data.get("personnummer"), period.get("from"), period.get("tom"), lists

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lefi_contracts import personnummer
-from lefi_contracts.contracts import VersionInfo
+from lefi_contracts.contracts import QUERY_SECTIONS, VersionInfo
 from lefi_contracts.provider.clock import Clock
 from lefi_contracts.provider.dataset import BEHORIGHET_CHANGE, WIDE_FROM, WIDE_TOM, code_lists
 from lefi_contracts.provider.faults import ActiveFaults
@@ -31,14 +31,7 @@ TILLSTAND_TEXT = {
     "FELANDE": "Utlämnaren svarar med fel",
     "OTILLGANGLIG": "Utlämnaren är inte tillgänglig",
 }
-LISTS = (
-    "formansinformation",
-    "ansprak",
-    "beslut",
-    "preliminaraUtbetalningar",
-    "utbetalningar",
-    "ovrigInformation",
-)
+LISTS = QUERY_SECTIONS
 
 
 class Rejected(Exception):
