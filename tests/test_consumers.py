@@ -188,7 +188,9 @@ def test_can_i_deploy_command_exit_codes(tmp_path: Path) -> None:
 
 def test_a_read_path_the_contract_does_not_declare_fails(correct_target: str, tmp_path: Path) -> None:
     text = (CONSUMERS / "insurer-v8.yaml").read_text(encoding="utf-8")
-    text = text.replace("reads:\n", "reads:\n  - formansinformation/sjukpenningarende/beslut/sjukskrivningsgrad\n", 1)
+    text = text.replace(
+        "reads:\n", "reads:\n  - formansinformation/sjukpenningarende/beslut/sjukskrivningsgrad\n", 1
+    )
     path = tmp_path / "insurer-typo.yaml"
     path.write_text(text, encoding="utf-8")
     results = verify_consumer(load_consumer(path), correct_target)
