@@ -188,6 +188,11 @@ CASES = [
         says="--tls-cert",
     ),
     Case("CA bundle that is no certificate", lambda f: ["fuzz", "--ca", f["text_file"]], says="CA bundle"),
+    Case(
+        "missing fixture catalogue",
+        lambda f: ["gate", "--fixtures", "no-such-catalogue.yaml"],
+        says="catalogue",
+    ),
     Case("unknown command", lambda f: ["deploy-everything"], says="invalid choice"),
     Case("missing argument", lambda f: ["diff", "8"], says="new"),
     Case("bad --timeout", lambda f: _query("--groups", "FK:SJP", "--timeout", "0"), says="timeout"),
