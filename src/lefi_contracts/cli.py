@@ -197,7 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--consumers", type=Path, help="folder of consumer contracts (default: contracts/consumers)"
     )
     p.add_argument(
-        "--fixtures", type=Path, help="fixture catalogue (YAML) of a target that is not the reference provider"
+        "--fixtures",
+        type=Path,
+        help="fixture catalogue (YAML) of a target that is not the reference provider",
     )
     p.add_argument(
         "--wait", type=_positive_int, default=0, help="wait up to N seconds for a maintenance window to end"
