@@ -1,0 +1,36 @@
+"""`lefi-contracts fuzz`: property-based fuzzing."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from lefi_contracts.cli.common import add_target, positive_int
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("fuzz", help="property-based fuzzing of every version from its own contract")
+    add_target(p)
+    p.add_argument("--versions")
+    p.add_argument("--examples", type=positive_int, default=100)
+    p.add_argument("--seed", type=positive_int, default=None)
+    p.add_argument("--reports", type=Path, default=Path("reports"))
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from lefi_contracts.fuzz import command_fuzz
+    from lefi_contracts.query import tls_options
+
+    cert, ca = tls_options(args.cert, args.key, args.ca)
+    text, code = command_fuzz(
+        target=args.target,
+        versions=args.versions,
+        examples=args.examples,
+        seed=args.seed,
+        reports_dir=args.reports,
+        cert=cert,
+        ca=ca,
+    )
+    print(text)
+    return code

@@ -1,0 +1,25 @@
+"""`lefi-contracts verify-consumer`: consumer verification."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from lefi_contracts.cli.common import add_target
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("verify-consumer", help="does the target still give this consumer what it reads?")
+    p.add_argument("file", type=Path)
+    add_target(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from lefi_contracts.consumers import command_verify_consumer
+    from lefi_contracts.query import tls_options
+
+    cert, ca = tls_options(args.cert, args.key, args.ca)
+    text, code = command_verify_consumer(args.file, target=args.target, cert=cert, ca=ca)
+    print(text)
+    return code
