@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from lefi_contracts import behaviour
+from lefi_contracts.client.transport import TlsConfig
 from lefi_contracts.contracts import Registry
 
 
@@ -101,7 +102,7 @@ def state() -> ScenarioState:
 class Clients:
     """One LefiClient per version for the whole session (building a SOAP client reads the version's XSD)."""
 
-    def __init__(self, target: str, reg: Registry, tls: dict[str, Any]) -> None:
+    def __init__(self, target: str, reg: Registry, tls: TlsConfig) -> None:
         self.target, self.reg, self.tls = target, reg, tls
         self._clients: dict[str, Any] = {}
 
@@ -109,9 +110,7 @@ class Clients:
         if number not in self._clients:
             from lefi_contracts.client import LefiClient
 
-            self._clients[number] = LefiClient(
-                self.target, self.reg.get(number), cert=self.tls["cert"], ca=self.tls["ca"]
-            )
+            self._clients[number] = LefiClient(self.target, self.reg.get(number), tls=self.tls)
         return self._clients[number]
 
     def close(self) -> None:
@@ -120,7 +119,7 @@ class Clients:
 
 
 @pytest.fixture(scope="session")
-def clients(lefi_target: str, lefi_registry: Registry, lefi_tls: dict[str, Any]) -> Iterator[Clients]:
+def clients(lefi_target: str, lefi_registry: Registry, lefi_tls: TlsConfig) -> Iterator[Clients]:
     pool = Clients(lefi_target, lefi_registry, lefi_tls)
     yield pool
     pool.close()

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from lefi_contracts.client.transport import GuardedTransport, TlsConfig
 from lefi_contracts.errors import ContractError, ResponseRejected, UsageError
 
 CATALOGUE_PATH = "/_lefi/catalogue"
@@ -34,8 +35,7 @@ def load_catalogue(
     *,
     target: str | None = None,
     timeout: float = 10.0,
-    cert: tuple[str, str] | None = None,
-    ca: str | None = None,
+    tls: TlsConfig | None = None,
 ) -> dict[str, Any]:
     """A catalogue from a YAML file, or from the target's /_lefi/catalogue (TLS options as for the client).
 
@@ -52,10 +52,8 @@ def load_catalogue(
                 f"fixture catalogue {path}: not valid YAML ({exc.__class__.__name__})"
             ) from None
     elif target is not None:
-        from lefi_contracts.client.transport import Transport
-
         url = target.rstrip("/") + CATALOGUE_PATH
-        transport = Transport(timeout=timeout, max_response_bytes=MAX_CATALOGUE_BYTES, cert=cert, ca=ca)
+        transport = GuardedTransport(timeout=timeout, max_response_bytes=MAX_CATALOGUE_BYTES, tls=tls)
         try:
             response = transport.send("GET", url, headers={"Accept": "application/json"})
         finally:

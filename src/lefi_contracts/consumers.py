@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from lefi_contracts.client.transport import TlsConfig
 from lefi_contracts.contracts import default_contracts_dir
 from lefi_contracts.errors import ContractError, UsageError
 from lefi_contracts.results import Attachment, CheckResult
@@ -195,14 +196,13 @@ def verify_consumer(
     target: str,
     *,
     catalogue: dict[str, Any] | None = None,
-    cert: tuple[str, str] | None = None,
-    ca: str | None = None,
+    tls: TlsConfig | None = None,
 ) -> list[CheckResult]:
     """Run the consumer's example requests against the target; one result per example and per contract check."""
     from lefi_contracts.catalogue import load_catalogue
     from lefi_contracts.client import LefiClient, Query
 
-    catalogue = catalogue if catalogue is not None else load_catalogue(target=target, cert=cert, ca=ca)
+    catalogue = catalogue if catalogue is not None else load_catalogue(target=target, tls=tls)
     results: list[CheckResult] = []
     behaviour = f"consumer {contract.consumer}"
     params = {"consumer": contract.consumer, "version": contract.version}
@@ -223,7 +223,7 @@ def verify_consumer(
         )
 
     aktors_id = _resolve(contract.aktors_id, catalogue, "aktorsId", contract.consumer)
-    with LefiClient(target, contract.version, aktors_id=aktors_id, cert=cert, ca=ca) as client:
+    with LefiClient(target, contract.version, aktors_id=aktors_id, tls=tls) as client:
         if "hamtaTillgangligaInformationstyper" in contract.operations:
             started = time.monotonic()
             resp = client.available_types(aktors_id)
@@ -297,14 +297,18 @@ def _exchange_result(
 
 
 def verify_all(
-    folder: Path | None = None, *, target: str, versions: list[str] | None = None, **tls: Any
+    folder: Path | None = None,
+    *,
+    target: str,
+    versions: list[str] | None = None,
+    tls: TlsConfig | None = None,
 ) -> list[CheckResult]:
     """Every consumer contract of a folder whose version is among `versions` (the gate's consumer phase)."""
     from lefi_contracts.catalogue import load_catalogue
 
     contracts = [c for c in load_consumers(folder) if versions is None or c.version in versions]
-    catalogue = load_catalogue(target=target, cert=tls.get("cert"), ca=tls.get("ca")) if contracts else {}
-    return [r for c in contracts for r in verify_consumer(c, target, catalogue=catalogue, **tls)]
+    catalogue = load_catalogue(target=target, tls=tls) if contracts else {}
+    return [r for c in contracts for r in verify_consumer(c, target, catalogue=catalogue, tls=tls)]
 
 
 def _render(results: list[CheckResult]) -> str:
@@ -318,13 +322,13 @@ def _render(results: list[CheckResult]) -> str:
 
 
 def command_verify_consumer(
-    file: Path, *, target: str | None = None, cert: tuple[str, str] | None = None, ca: str | None = None
+    file: Path, *, target: str | None = None, tls: TlsConfig | None = None
 ) -> tuple[str, int]:
     from lefi_contracts.target import target_or_embedded
 
     contract = load_consumer(file)
     with target_or_embedded(target) as (url, _embedded):
-        results = verify_consumer(contract, url, cert=cert, ca=ca)
+        results = verify_consumer(contract, url, tls=tls)
     return _render(results), 1 if any(r.failed for r in results) else 0
 
 

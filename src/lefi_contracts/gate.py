@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import httpx
-
+from lefi_contracts.client.transport import GuardedTransport, TlsConfig
 from lefi_contracts.contracts import Registry, VersionInfo, registry
 from lefi_contracts.errors import (
     ContractError,
@@ -176,39 +175,51 @@ def _soap_probe_body(v: VersionInfo) -> bytes:
     ).encode()
 
 
-def probe_version(client: httpx.Client, target: str, v: VersionInfo) -> Unavailable | str | None:
-    """One cheap request: None when the version answers, Unavailable when it cannot, a str when it is not served."""
+PROBE_MAX_BYTES = 1_000_000  # a probe answer is a few hundred bytes; an endless body stops here
+
+
+def probe_version(transport: GuardedTransport, target: str, v: VersionInfo) -> Unavailable | str | None:
+    """One cheap request: None when the version answers, Unavailable when it cannot, a str when it is not served
+    or its answer cannot be read (too large, endless, broken HTTP): that is the target's fault, not absence."""
     base = target.rstrip("/") + v.base_path
     try:
         if v.transport == "rest":
-            resp = client.get(f"{base}/aktorer/{PROBE_ACTOR}/tillgangligaInformationstyper")
+            resp = transport.send(
+                "GET",
+                f"{base}/aktorer/{PROBE_ACTOR}/tillgangligaInformationstyper",
+                headers={"Accept": "*/*"},
+            )
         else:
-            resp = client.post(
+            resp = transport.send(
+                "POST",
                 f"{base}/soap",
-                content=_soap_probe_body(v),
+                body=_soap_probe_body(v),
                 headers={
                     "Content-Type": "text/xml; charset=utf-8",
                     "SOAPAction": f'"{v.namespace}#hamtaTillgangligaInformationstyper"',
                 },
             )
-    except httpx.HTTPError as exc:
-        return Unavailable(v.number, f"{base} is unreachable ({exc.__class__.__name__})")
-    if resp.status_code == 503:
+    except TargetUnavailable as exc:
+        return Unavailable(v.number, f"version {v.number} unreachable: {exc}")
+    except ResponseRejected as exc:
+        return f"version {v.number} at {base}: the probe's answer was refused: {exc}"
+    if resp.status == 503:
         seconds, until = parse_retry_after(resp.headers.get("Retry-After"))
         return Unavailable(v.number, f"{base} answers 503 (maintenance window)", seconds, until)
-    if resp.status_code == 404:
+    if resp.status == 404:
         return f"the target does not serve version {v.number} at {base} (HTTP 404)"
     return None
 
 
 def probe(
-    target: str, versions: Sequence[VersionInfo], *, timeout: float, tls: dict[str, Any]
+    target: str, versions: Sequence[VersionInfo], *, timeout: float, tls: TlsConfig
 ) -> tuple[list[Unavailable], list[str]]:
-    with httpx.Client(timeout=timeout, verify=tls.get("ca") or True, cert=tls.get("cert")) as client:
+    transport = GuardedTransport(timeout=timeout, max_response_bytes=PROBE_MAX_BYTES, tls=tls)
+    try:
         down: list[Unavailable] = []
         missing: list[str] = []
         for v in versions:
-            answer = probe_version(client, target, v)
+            answer = probe_version(transport, target, v)
             if isinstance(answer, Unavailable):
                 down.append(answer)
                 if answer.retry_after is None:
@@ -216,6 +227,8 @@ def probe(
             elif isinstance(answer, str):
                 missing.append(answer)
         return down, missing
+    finally:
+        transport.close()
 
 
 def _unavailable_message(down: list[Unavailable]) -> str:
@@ -236,7 +249,7 @@ def wait_until_available(
     *,
     wait: float,
     timeout: float,
-    tls: dict[str, Any],
+    tls: TlsConfig,
     progress: Progress,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[str]:
@@ -276,7 +289,7 @@ class _Run:
     stream: ResultStream
     progress: Progress
     reports: Path
-    tls: dict[str, Any]
+    tls: TlsConfig
     embedded: bool
     notes: list[str] = field(default_factory=list)
     phase_times: dict[str, float] = field(default_factory=dict)
@@ -372,18 +385,23 @@ def _phase_compat(run: _Run) -> None:
             run.progress.end_phase()
 
 
+CONTRACT_MAX_BYTES = 20_000_000
+
+
 @contextlib.contextmanager
-def _http(run: _Run) -> Iterator[httpx.Client]:
-    verify: Any = run.tls.get("ca") or True
-    with httpx.Client(timeout=30.0, verify=verify, cert=run.tls.get("cert")) as client:
-        yield client
+def _http(run: _Run) -> Iterator[GuardedTransport]:
+    transport = GuardedTransport(timeout=30.0, max_response_bytes=CONTRACT_MAX_BYTES, tls=run.tls)
+    try:
+        yield transport
+    finally:
+        transport.close()
 
 
 def _record_contract(v: VersionInfo) -> str:
     return str(v.contract_file("wsdl" if v.transport == "soap" else "openapi"))
 
 
-def _fetch_contract(http: httpx.Client, target: str, v: VersionInfo, into: Path) -> str:
+def _fetch_contract(http: GuardedTransport, target: str, v: VersionInfo, into: Path) -> str:
     """Download the contract documents a target serves for a version (WSDL + the XSD it imports, or OpenAPI)."""
     into.mkdir(parents=True, exist_ok=True)
     kinds = ("wsdl", "xsd") if v.transport == "soap" else ("openapi",)
@@ -392,14 +410,12 @@ def _fetch_contract(http: httpx.Client, target: str, v: VersionInfo, into: Path)
         name = v.contract_file(kind).name
         url = f"{target.rstrip('/')}{v.base_path}/{name}"
         try:
-            resp = http.get(url)
-        except httpx.HTTPError as exc:
-            raise TargetUnavailable(f"cannot fetch {url} ({exc.__class__.__name__})") from None
-        if resp.status_code != 200:
-            raise ContractError(f"the target does not serve {url} (HTTP {resp.status_code})")
-        if len(resp.content) > 20_000_000:
-            raise ContractError(f"{url} is larger than 20 MB")
-        (into / name).write_bytes(resp.content)
+            resp = http.send("GET", url)
+        except ResponseRejected as exc:
+            raise ContractError(f"cannot read {url}: {exc}") from None
+        if resp.status != 200:
+            raise ContractError(f"the target does not serve {url} (HTTP {resp.status})")
+        (into / name).write_bytes(resp.body)
         paths.append(into / name)
     return str(paths[0])
 
@@ -474,10 +490,10 @@ def _phase_scenarios(run: _Run) -> None:
     ]  # fmt: skip
     if run.opts.fixtures:
         cmd.append(f"--lefi-fixtures={run.opts.fixtures}")
-    if run.tls.get("cert"):
-        cmd += [f"--lefi-cert={run.tls['cert'][0]}", f"--lefi-key={run.tls['cert'][1]}"]
-    if run.tls.get("ca"):
-        cmd.append(f"--lefi-ca={run.tls['ca']}")
+    if run.tls.client_cert:
+        cmd += [f"--lefi-cert={run.tls.cert}", f"--lefi-key={run.tls.key}"]
+    if run.tls.ca:
+        cmd.append(f"--lefi-ca={run.tls.ca}")
     env = {**os.environ, "LEFI_EMBEDDED_TARGET": "1" if run.embedded else "0"}
     run.progress.start_phase("scenarios", ",".join(v.number for v in run.versions))
     proc = subprocess.Popen(
@@ -524,7 +540,7 @@ def _phase_validation(run: _Run) -> None:
         raise PartMissing("no test persons known for this target (give a fixture catalogue)")
     for v in run.versions:
         run.progress.start_phase("validation", v.number, len(queries))
-        with LefiClient(run.target, v, cert=run.tls.get("cert"), ca=run.tls.get("ca")) as client:
+        with LefiClient(run.target, v, tls=run.tls) as client:
             for persona, q in queries:
                 query = Query(**_query_for_version(q, v))
                 started, t0 = time.time(), time.perf_counter()
@@ -552,9 +568,7 @@ def _catalogue(run: _Run) -> dict[str, Any]:
         from lefi_contracts.catalogue import load_catalogue
 
         try:
-            run.catalogue = load_catalogue(
-                run.opts.fixtures, target=run.target, cert=run.tls.get("cert"), ca=run.tls.get("ca")
-            )
+            run.catalogue = load_catalogue(run.opts.fixtures, target=run.target, tls=run.tls)
         except (UsageError, ResponseRejected) as exc:
             run.note(f"no fixture catalogue: {exc}")
             run.catalogue = {}
@@ -628,8 +642,7 @@ def _phase_fuzz(run: _Run) -> None:
             examples=run.opts.examples,
             seed=seed,
             catalogue=catalogue,
-            cert=run.tls.get("cert"),
-            ca=run.tls.get("ca"),
+            tls=run.tls,
         )
         for text in getattr(result, "notes", []):
             run.note(f"fuzz v{v.number}: {text}")
@@ -672,7 +685,7 @@ def _phase_consumers(run: _Run) -> None:
         raise PartMissing("lefi_contracts.consumers has no verify_all yet")
     folder = run.opts.consumers or (run.reg.root / "consumers")
     run.progress.start_phase("consumers")
-    for r in verify(folder, target=run.target, versions=[v.number for v in run.versions]):
+    for r in verify(folder, target=run.target, versions=[v.number for v in run.versions], tls=run.tls):
         run.stream.emit(r)
     run.progress.end_phase()
 
@@ -736,7 +749,7 @@ def run_gate(opts: GateOptions) -> GateOutcome:
     progress = Progress(quiet=opts.quiet, stream=opts.progress_stream)
     reports = opts.reports_dir
     _prepare_reports(reports)
-    tls = {"cert": (opts.cert, opts.key) if opts.cert and opts.key else None, "ca": opts.ca}
+    tls = TlsConfig.from_options(opts.cert, opts.key, opts.ca)
     stream = ResultStream()
     stream.subscribe(progress.on_result)
     started_wall, t0 = dt.datetime.now().astimezone(), time.perf_counter()

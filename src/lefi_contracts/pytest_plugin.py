@@ -8,11 +8,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from lefi_contracts.contracts import Registry, VersionInfo, registry
+
+if TYPE_CHECKING:
+    from lefi_contracts.client.transport import TlsConfig
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -94,9 +97,11 @@ def lefi_versions(pytestconfig: pytest.Config, lefi_registry: Registry) -> list[
 
 
 @pytest.fixture(scope="session")
-def lefi_tls(pytestconfig: pytest.Config) -> dict[str, Any]:
+def lefi_tls(pytestconfig: pytest.Config) -> TlsConfig:
+    from lefi_contracts.client.transport import TlsConfig
+
     cert, key, ca = (pytestconfig.getoption(o) for o in ("--lefi-cert", "--lefi-key", "--lefi-ca"))
-    return {"cert": (cert, key) if cert and key else None, "ca": ca}
+    return TlsConfig.from_options(cert, key, ca)
 
 
 @pytest.fixture(scope="session")
@@ -120,9 +125,9 @@ def lefi_embedded(pytestconfig: pytest.Config) -> bool:
 
 
 @pytest.fixture(scope="session")
-def lefi_catalogue(pytestconfig: pytest.Config, lefi_target: str) -> dict[str, Any]:
+def lefi_catalogue(pytestconfig: pytest.Config, lefi_target: str, lefi_tls: TlsConfig) -> dict[str, Any]:
     """The fixture catalogue: test persons, actors and users named by what they are."""
     from lefi_contracts.catalogue import load_catalogue
 
     path = pytestconfig.getoption("--lefi-fixtures")
-    return load_catalogue(Path(path) if path else None, target=lefi_target)
+    return load_catalogue(Path(path) if path else None, target=lefi_target, tls=lefi_tls)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
+from lefi_contracts import contracts
 from lefi_contracts import personnummer as pnr
-from lefi_contracts.contracts import VersionInfo, registry
+from lefi_contracts.client.transport import TlsConfig
+from lefi_contracts.contracts import Registry, VersionInfo
 from lefi_contracts.errors import UsageError
 
 
@@ -36,18 +37,6 @@ def _codes(values: Sequence[str] | None) -> list[str]:
     return out
 
 
-def tls_options(
-    cert: str | None, key: str | None, ca: str | None
-) -> tuple[tuple[str, str] | None, str | None]:
-    """(cert, ca) for LefiClient from --cert/--key/--ca, each file checked: a missing one is a one-line error."""
-    if bool(cert) != bool(key):
-        raise UsageError("--cert and --key go together")
-    for label, value in (("--cert", cert), ("--key", key), ("--ca", ca)):
-        if value and not Path(value).is_file():
-            raise UsageError(f"{label} {value}: no such file")
-    return ((cert, key) if cert and key else None), ca
-
-
 def check_codes(v: VersionInfo, codes: list[str], option: str) -> None:
     """Reject codes the version does not know (the provider would answer 400: say it before sending)."""
     from lefi_contracts.codes import load_codes
@@ -65,12 +54,11 @@ def check_codes(v: VersionInfo, codes: list[str], option: str) -> None:
         )
 
 
-def _default_actor(url: str, cert: tuple[str, str] | None, ca: str | None) -> str:
+def _default_actor(url: str, tls: TlsConfig) -> str:
     """The embedded provider's ombud (system vendor), which may ask for every group."""
-    import httpx
+    from lefi_contracts.catalogue import load_catalogue
 
-    with httpx.Client(timeout=10, verify=ca or True, cert=cert, trust_env=False) as http:
-        personas = http.get(f"{url}/_lefi/catalogue").json()
+    personas = load_catalogue(target=url, tls=tls)
     actor = (personas.get("system-vendor") or {}).get("aktorsId")
     if not actor:
         raise UsageError("give --aktor (the target's catalogue names no system-vendor actor)")
@@ -90,16 +78,15 @@ def run_query(
     aktor: str | None = None,
     anvandare: str | None = None,
     target: str | None = None,
-    cert: str | None = None,
-    key: str | None = None,
-    ca: str | None = None,
+    tls: TlsConfig | None = None,
     timeout: float = 30.0,
+    registry: Registry | None = None,
 ) -> dict[str, Any]:
     """Send one query and return {version, http_status, ok, fault, violations, data}, personnummer masked."""
     from lefi_contracts.client import LefiClient, Query
     from lefi_contracts.target import target_or_embedded
 
-    v = registry().get(version)
+    v = (registry or contracts.registry()).get(version)
     if not v.served:
         raise UsageError(f"version {v.number} is retired and not served")
     try:
@@ -119,7 +106,7 @@ def run_query(
         check_codes(v, codes, f"--{option}")
     if not any(lists.values()):
         raise UsageError("ask for something: --groups, --preliminara, --utbetalningar or --ovrig")
-    tls_cert, tls_ca = tls_options(cert, key, ca)
+    tls = tls or TlsConfig()
     if timeout <= 0:
         raise UsageError("--timeout must be positive")
     q = Query(
@@ -133,10 +120,10 @@ def run_query(
         anvandare=anvandare,
     )
     with target_or_embedded(target) as (url, embedded):
-        actor = aktor or (_default_actor(url, tls_cert, tls_ca) if embedded else None)
+        actor = aktor or (_default_actor(url, tls) if embedded else None)
         if not actor:
             raise UsageError("--aktor is required with --target")
-        with LefiClient(url, v, aktors_id=actor, cert=tls_cert, ca=tls_ca, timeout=timeout) as client:
+        with LefiClient(url, v, aktors_id=actor, tls=tls, timeout=timeout) as client:
             resp = client.query(q)
             violations = [str(x) for x in resp.violations()]
     fault = resp.fault

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from lefi_contracts.client.transport import TlsConfig
 from lefi_contracts.contracts import VersionInfo, default_contracts_dir
 from lefi_contracts.errors import ContractError
 from lefi_contracts.results import Attachment, CheckResult
@@ -166,17 +167,18 @@ def run_regression(
     version: VersionInfo,
     queries: Iterable[tuple[str, dict[str, Any]]],
     *,
-    tls: dict[str, Any] | None = None,
+    tls: TlsConfig | None = None,
     rules: RegressionRules | None = None,
 ) -> list[CheckResult]:
     """One CheckResult per query: failed when baseline and candidate answer differently without a declared reason."""
     from lefi_contracts.client import LefiClient, Query
 
     rules = rules or load_rules()
-    tls = tls or {}
     results: list[CheckResult] = []
-    kw = {"cert": tls.get("cert"), "ca": tls.get("ca")}
-    with LefiClient(baseline_url, version, **kw) as old, LefiClient(candidate_url, version, **kw) as new:
+    with (
+        LefiClient(baseline_url, version, tls=tls) as old,
+        LefiClient(candidate_url, version, tls=tls) as new,
+    ):
         for name, q in queries:
             started, t0 = time.time(), time.perf_counter()
             query = Query(**q)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lefi_contracts.client import LefiClient, Query
+from lefi_contracts.client import LefiClient, Query, TlsConfig
 from lefi_contracts.contracts import VersionInfo, registry
 from lefi_contracts.errors import TargetUnavailable
 
@@ -120,7 +120,7 @@ def test_tls_with_our_ca_and_refusal_without_it(tmp_path: Path) -> None:
         config, ssl={"certfile": str(cert_path), "keyfile": str(cert_path)}
     ) as url:
         assert url.startswith("https://")
-        with LefiClient(url, info, aktors_id=aktor, ca=str(ca_path), timeout=10) as client:
+        with LefiClient(url, info, aktors_id=aktor, tls=TlsConfig(ca=str(ca_path)), timeout=10) as client:
             assert client.query(q).ok
         with (
             LefiClient(url, info, aktors_id=aktor, timeout=10) as client,

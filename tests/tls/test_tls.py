@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from tlskit import ClientCert
 
-from lefi_contracts.client import LefiClient, Query
+from lefi_contracts.client import LefiClient, Query, TlsConfig
 from lefi_contracts.contracts import registry
 from lefi_contracts.errors import LefiContractsError, TargetUnavailable
 
@@ -67,7 +67,9 @@ def test_right_client_certificate_is_answered(
     version: str, mtls_url: str, pki: dict, certs: dict, personas: dict
 ) -> None:
     actor = personas["municipality"]["aktorsId"]
-    with LefiClient(mtls_url, version, aktors_id=actor, cert=certs["municipality"].pair, ca=pki["ca"]) as c:
+    with LefiClient(
+        mtls_url, version, aktors_id=actor, tls=TlsConfig(*certs["municipality"].pair, ca=pki["ca"])
+    ) as c:
         resp = c.query(_query(personas))
         types = c.available_types()
     assert resp.http_status == 200 and resp.ok, resp.describe()
@@ -99,7 +101,7 @@ def test_no_client_certificate_is_refused_at_the_handshake(mtls_url: str, pki: d
 
 def test_client_without_certificate_gets_one_clear_error(mtls_url: str, pki: dict, personas: dict) -> None:
     actor = personas["municipality"]["aktorsId"]
-    client = LefiClient(mtls_url, "9", aktors_id=actor, ca=pki["ca"], timeout=10)
+    client = LefiClient(mtls_url, "9", aktors_id=actor, tls=TlsConfig(ca=pki["ca"]), timeout=10)
     with client, pytest.raises(LefiContractsError) as info:
         client.query(_query(personas))
     message = str(info.value)
@@ -122,7 +124,9 @@ def test_certificate_of_another_actor_is_refused_for_that_actor(
     version: str, mtls_url: str, pki: dict, certs: dict, personas: dict
 ) -> None:
     municipality = personas["municipality"]["aktorsId"]
-    with LefiClient(mtls_url, version, aktors_id=municipality, cert=certs["insurer"].pair, ca=pki["ca"]) as c:
+    with LefiClient(
+        mtls_url, version, aktors_id=municipality, tls=TlsConfig(*certs["insurer"].pair, ca=pki["ca"])
+    ) as c:
         resp = c.query(_query(personas))
         types = c.available_types()
     for answer in (resp, types):
@@ -138,7 +142,9 @@ def test_certificate_of_another_actor_is_refused_for_that_actor(
         assert answer.violations() == [], "the refusal itself follows the contract"
     # the same certificate is fine for its own actor
     insurer = personas["insurer"]["aktorsId"]
-    with LefiClient(mtls_url, version, aktors_id=insurer, cert=certs["insurer"].pair, ca=pki["ca"]) as c:
+    with LefiClient(
+        mtls_url, version, aktors_id=insurer, tls=TlsConfig(*certs["insurer"].pair, ca=pki["ca"])
+    ) as c:
         assert c.available_types().ok
 
 
@@ -147,7 +153,7 @@ def test_certificate_of_an_unknown_actor_is_refused(
 ) -> None:
     municipality = personas["municipality"]["aktorsId"]
     with LefiClient(
-        mtls_url, "9", aktors_id=municipality, cert=certs["unknown-actor"].pair, ca=pki["ca"]
+        mtls_url, "9", aktors_id=municipality, tls=TlsConfig(*certs["unknown-actor"].pair, ca=pki["ca"])
     ) as c:
         assert c.available_types().http_status == 403
 
@@ -156,7 +162,7 @@ def test_ombud_certificate_may_represent_but_not_the_unrepresentable(
     mtls_url: str, pki: dict, certs: dict, personas: dict
 ) -> None:
     vendor = certs["system-vendor"].pair
-    with LefiClient(mtls_url, "8", cert=vendor, ca=pki["ca"]) as c:
+    with LefiClient(mtls_url, "8", tls=TlsConfig(*vendor, ca=pki["ca"])) as c:
         assert c.available_types(personas["municipality"]["aktorsId"]).ok
         refused = c.available_types(personas["not-representable-actor"]["aktorsId"])
     assert refused.fault is not None and refused.fault.code == "OKAND_AKTOR"
@@ -166,7 +172,9 @@ def test_client_trusting_another_ca_refuses_the_provider(
     mtls_url: str, pki: dict, certs: dict, personas: dict
 ) -> None:
     actor = personas["municipality"]["aktorsId"]
-    client = LefiClient(mtls_url, "9", aktors_id=actor, cert=certs["municipality"].pair, ca=pki["other_ca"])
+    client = LefiClient(
+        mtls_url, "9", aktors_id=actor, tls=TlsConfig(*certs["municipality"].pair, ca=pki["other_ca"])
+    )
     with client, pytest.raises(TargetUnavailable) as info:
         client.available_types()
     assert "certificate verify failed" in str(info.value).lower()
@@ -209,10 +217,9 @@ def test_fuzzing_over_mutual_tls(mtls_url: str, pki: dict, certs: dict, personas
         examples=5,
         seed=1,
         catalogue=catalogue,
-        cert=certs["municipality"].pair,
-        ca=pki["ca"],
+        tls=TlsConfig(*certs["municipality"].pair, ca=pki["ca"]),
     )
     assert result.cases > 0
     assert not result.failed, [(r.name, r.message) for r in result.results if r.failed]
     with pytest.raises(TargetUnavailable):
-        run_fuzz(mtls_url, "9", examples=2, seed=1, ca=pki["ca"])
+        run_fuzz(mtls_url, "9", examples=2, seed=1, tls=TlsConfig(ca=pki["ca"]))

@@ -19,18 +19,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from lefi_contracts.client.transport import TlsConfig
     from lefi_contracts.fuzz import command_fuzz
-    from lefi_contracts.query import tls_options
 
-    cert, ca = tls_options(args.cert, args.key, args.ca)
+    tls = TlsConfig.from_options(args.cert, args.key, args.ca)
     text, code = command_fuzz(
         target=args.target,
         versions=args.versions,
         examples=args.examples,
         seed=args.seed,
         reports_dir=args.reports,
-        cert=cert,
-        ca=ca,
+        tls=tls,
     )
     print(text)
     return code

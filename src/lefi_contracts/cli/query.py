@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from lefi_contracts.client.transport import TlsConfig
     from lefi_contracts.query import command_query
 
     text, code = command_query(
@@ -39,9 +40,7 @@ def run(args: argparse.Namespace) -> int:
         aktor=args.aktor,
         anvandare=args.anvandare,
         target=args.target,
-        cert=args.cert,
-        key=args.key,
-        ca=args.ca,
+        tls=TlsConfig.from_options(args.cert, args.key, args.ca),
         timeout=args.timeout,
     )
     print(text)

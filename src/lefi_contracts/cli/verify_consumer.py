@@ -16,10 +16,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from lefi_contracts.client.transport import TlsConfig
     from lefi_contracts.consumers import command_verify_consumer
-    from lefi_contracts.query import tls_options
 
-    cert, ca = tls_options(args.cert, args.key, args.ca)
-    text, code = command_verify_consumer(args.file, target=args.target, cert=cert, ca=ca)
+    tls = TlsConfig.from_options(args.cert, args.key, args.ca)
+    text, code = command_verify_consumer(args.file, target=args.target, tls=tls)
     print(text)
     return code

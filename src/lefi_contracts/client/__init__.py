@@ -10,18 +10,19 @@ from __future__ import annotations
 from lefi_contracts.client.base import OP_QUERY, OP_TYPES, Fault, LefiResponse, Query, VersionProtocol
 from lefi_contracts.client.client import LefiClient
 from lefi_contracts.client.protocols import protocol_for
-from lefi_contracts.client.transport import RawResponse, RequestRecord, Transport
+from lefi_contracts.client.transport import GuardedTransport, RawResponse, RequestRecord, TlsConfig
 
 __all__ = [
     "OP_QUERY",
     "OP_TYPES",
     "Fault",
+    "GuardedTransport",
     "LefiClient",
     "LefiResponse",
     "Query",
     "RawResponse",
     "RequestRecord",
-    "Transport",
+    "TlsConfig",
     "VersionProtocol",
     "protocol_for",
 ]

@@ -6,7 +6,7 @@ from types import TracebackType
 
 from lefi_contracts.client.base import OP_QUERY, OP_TYPES, LefiResponse, Query, require_aktor
 from lefi_contracts.client.protocols import protocol_for, resolve
-from lefi_contracts.client.transport import Transport
+from lefi_contracts.client.transport import GuardedTransport, TlsConfig
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.errors import TargetUnavailable, UsageError
 
@@ -26,10 +26,8 @@ class LefiClient:
         timeout: float = 30.0,
         connect_timeout: float = 5.0,
         max_response_bytes: int = 10_000_000,
-        cert: tuple[str, str] | None = None,
-        ca: str | None = None,
+        tls: TlsConfig | None = None,
         aktors_id: str | None = None,
-        verify: bool = True,
         raise_on_unavailable: bool = True,
     ) -> None:
         if not base_url or not base_url.startswith(("http://", "https://")):
@@ -42,13 +40,8 @@ class LefiClient:
         self.aktors_id = aktors_id
         self.raise_on_unavailable = raise_on_unavailable
         self.protocol = protocol_for(self.info)
-        self.transport = Transport(
-            timeout=timeout,
-            connect_timeout=connect_timeout,
-            max_response_bytes=max_response_bytes,
-            cert=cert,
-            ca=ca,
-            verify=verify,
+        self.transport = GuardedTransport(
+            timeout=timeout, connect_timeout=connect_timeout, max_response_bytes=max_response_bytes, tls=tls
         )
 
     def query(self, q: Query, *, raise_on_unavailable: bool | None = None) -> LefiResponse:

@@ -14,6 +14,7 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpcore
@@ -108,28 +109,56 @@ class _TrackingBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def ssl_context(
-    *, ca: str | None = None, cert: tuple[str, str] | None = None, verify: bool = True
-) -> ssl.SSLContext:
-    """TLS settings: our CA bundle (or the system's), an optional client certificate for mutual TLS."""
-    try:
-        ctx = ssl.create_default_context(cafile=ca) if ca else ssl.create_default_context()
-    except (OSError, ssl.SSLError) as exc:
-        raise UsageError(f"cannot read CA bundle {ca}: {exc.__class__.__name__}") from None
-    if not verify:
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-    if cert:
+@dataclass(frozen=True)
+class TlsConfig:
+    """TLS towards a target: a CA bundle (else the system's) and an optional client certificate (mutual TLS).
+
+    One `ssl.SSLContext` carries both, because httpx 0.28 ignores `cert=` when `verify=` is a path.
+    """
+
+    cert: str | None = None
+    key: str | None = None
+    ca: str | None = None
+    verify: bool = True
+
+    @classmethod
+    def from_options(cls, cert: str | None, key: str | None, ca: str | None) -> TlsConfig:
+        """From --cert/--key/--ca, each file checked: a missing one is a one-line usage error."""
+        if bool(cert) != bool(key):
+            raise UsageError("--cert and --key go together")
+        for label, value in (("--cert", cert), ("--key", key), ("--ca", ca)):
+            if value and not Path(value).is_file():
+                raise UsageError(f"{label} {value}: no such file")
+        return cls(
+            cert=str(cert) if cert else None, key=str(key) if key else None, ca=str(ca) if ca else None
+        )
+
+    @property
+    def client_cert(self) -> tuple[str, str] | None:
+        return (self.cert, self.key) if self.cert and self.key else None
+
+    def ssl_context(self) -> ssl.SSLContext:
         try:
-            ctx.load_cert_chain(cert[0], cert[1])
+            ctx = ssl.create_default_context(cafile=self.ca) if self.ca else ssl.create_default_context()
         except (OSError, ssl.SSLError) as exc:
-            raise UsageError(
-                f"cannot read client certificate {cert[0]} / key {cert[1]}: {exc.__class__.__name__}"
-            ) from None
-    return ctx
+            raise UsageError(f"cannot read CA bundle {self.ca}: {exc.__class__.__name__}") from None
+        if not self.verify:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        if self.client_cert:
+            try:
+                ctx.load_cert_chain(self.client_cert[0], self.client_cert[1])
+            except (OSError, ssl.SSLError) as exc:
+                raise UsageError(
+                    f"cannot read client certificate {self.cert} / key {self.key}: {exc.__class__.__name__}"
+                ) from None
+        return ctx
 
 
-class Transport:
+NO_TLS = TlsConfig()
+
+
+class GuardedTransport:
     """One HTTP connection pool with our limits; one thread at a time (the watchdog resets every socket of it)."""
 
     def __init__(
@@ -138,9 +167,7 @@ class Transport:
         timeout: float = 30.0,
         connect_timeout: float = 5.0,
         max_response_bytes: int = 10_000_000,
-        cert: tuple[str, str] | None = None,
-        ca: str | None = None,
-        verify: bool = True,
+        tls: TlsConfig | None = None,
         max_redirects: int = MAX_REDIRECTS,
     ) -> None:
         if timeout <= 0 or connect_timeout <= 0:
@@ -151,11 +178,10 @@ class Transport:
         self.connect_timeout = connect_timeout
         self.max_response_bytes = max_response_bytes
         self.max_redirects = max_redirects
-        self.has_client_cert = cert is not None
+        tls = tls or NO_TLS
+        self.has_client_cert = tls.client_cert is not None
         self._streams: weakref.WeakSet[_TrackedStream] = weakref.WeakSet()
-        http = httpx.HTTPTransport(
-            verify=ssl_context(ca=ca, cert=cert, verify=verify), retries=0, trust_env=False
-        )
+        http = httpx.HTTPTransport(verify=tls.ssl_context(), retries=0, trust_env=False)
         pool = getattr(http, "_pool", None)
         if pool is not None and hasattr(pool, "_network_backend"):
             pool._network_backend = _TrackingBackend(pool._network_backend, self._streams)

@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from lefi_contracts.client.transport import ssl_context
+from lefi_contracts.client.transport import TlsConfig
 from lefi_contracts.contracts import VersionInfo, registry
 from lefi_contracts.errors import LefiContractsError, TargetUnavailable, UsageError
 from lefi_contracts.fuzz import negative
@@ -168,12 +168,12 @@ def _target(
             yield url.rstrip("/")
 
 
-def _hints(url: str, catalogue: dict[str, Any] | None, notes: list[str], tls: dict[str, Any]) -> FuzzHints:
+def _hints(url: str, catalogue: dict[str, Any] | None, notes: list[str], tls: TlsConfig) -> FuzzHints:
     if catalogue is None:
         from lefi_contracts.catalogue import load_catalogue
 
         try:
-            catalogue = load_catalogue(target=url, cert=tls.get("cert"), ca=tls.get("ca"))
+            catalogue = load_catalogue(target=url, tls=tls)
         except TargetUnavailable:
             raise
         except LefiContractsError as exc:
@@ -215,7 +215,7 @@ def _fuzz_soap(version: VersionInfo, url: str, hints: FuzzHints, examples: int, 
 
 
 def _fuzz_rest(
-    version: VersionInfo, url: str, hints: FuzzHints, examples: int, seed: int, tls: dict[str, Any]
+    version: VersionInfo, url: str, hints: FuzzHints, examples: int, seed: int, tls: TlsConfig
 ) -> list[OperationOutcome]:
     import requests
 
@@ -223,7 +223,7 @@ def _fuzz_rest(
 
     schema = rest.load_schema(version, url)
     session = requests.Session()
-    session.cert, session.verify = tls.get("cert"), tls.get("ca") or True
+    session.cert, session.verify = tls.client_cert, tls.ca or True
     outcomes = []
     names = [n for n in CHECKS if n != "lefi_contract_valid"]
     for op in rest.operations(schema):
@@ -309,8 +309,7 @@ def run_fuzz(
     catalogue: dict[str, Any] | None = None,
     negative_examples: int | None = None,
     timeout: float = 30.0,
-    cert: tuple[str, str] | None = None,
-    ca: str | None = None,
+    tls: TlsConfig | None = None,
     provider_config: Mapping[str, Any] | None = None,
 ) -> FuzzResult:
     """Fuzz every selected version of the target (None: the embedded reference provider) from its own contract.
@@ -324,10 +323,10 @@ def run_fuzz(
     seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
     result = FuzzResult(seed=seed, examples=examples, target=target)
     started = time.perf_counter()
-    tls = {"cert": cert, "ca": ca}
+    tls = tls or TlsConfig()
     with (
         _target(target, faults, provider_config) as url,
-        httpx.Client(timeout=timeout, verify=ssl_context(ca=ca, cert=cert)) as client,
+        httpx.Client(timeout=timeout, verify=tls.ssl_context()) as client,
     ):
         hints = _hints(url, catalogue, result.notes, tls)
         for version in selected:
@@ -367,9 +366,8 @@ def command_fuzz(
     seed: int | None,
     reports_dir: Path,
     *,
-    cert: tuple[str, str] | None = None,
-    ca: str | None = None,
+    tls: TlsConfig | None = None,
 ) -> tuple[str, int]:
     """`lefi-contracts fuzz`: the summary text and exit code 0 (all held) / 1 (a check failed)."""
-    result = run_fuzz(target, versions, examples, seed, reports_dir, cert=cert, ca=ca)
+    result = run_fuzz(target, versions, examples, seed, reports_dir, tls=tls)
     return result.summary(), 1 if result.failed else 0
