@@ -7,8 +7,9 @@ envelope) from contracts/model/soap.yaml, the per-version facts from contracts/v
 lists from contracts/codes/. So the chain differs exactly where the release notes say, and nowhere else.
 The generated files are committed; the library and the tests read only those files, never this script.
 
-Usage: .venv/bin/python tools/gen_soap_contracts.py [--check]
-  --check  exit 1 (and list the files) when a committed file differs from what would be generated.
+Usage: .venv/bin/python tools/gen_soap_contracts.py [--check] [--contracts DIR]
+  --check          exit 1 (and list the files) when a committed file differs from what would be generated.
+  --contracts DIR  the contracts folder to read and write (default: this checkout's contracts/).
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from typing import Any, NoReturn
 import yaml
 
 from lefi_contracts.codes import CodeLists, load_codes
-from lefi_contracts.contracts import VersionInfo, load_registry
+from lefi_contracts.contracts import Registry, VersionInfo, load_registry
+from lefi_contracts.errors import ContractError
 
-ROOT = Path(__file__).resolve().parent.parent
-CONTRACTS = ROOT / "contracts"
-OVERLAY = CONTRACTS / "model" / "soap.yaml"
+CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
+OVERLAY = "model/soap.yaml"  # in the contracts folder
 
 XS = "http://www.w3.org/2001/XMLSchema"
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
@@ -74,7 +75,7 @@ def split_element(where: str, element: str, table: Table) -> tuple[str, int]:
     rows = table.get(owner)
     index = next((i for i, row in enumerate(rows or ()) if row[0] == name), None)
     if index is None:
-        fail(f"{OVERLAY.name}: {where}: the model has no element {element}")
+        fail(f"{OVERLAY}: {where}: the model has no element {element}")
     return owner, index
 
 
@@ -84,9 +85,10 @@ def split_element(where: str, element: str, table: Table) -> tuple[str, int]:
 
 @dataclass(frozen=True)
 class Overlay:
-    """The overlay file, the v9 component schemas it applies to, and the code lists."""
+    """The overlay file, the v9 component schemas it applies to, the registry and the code lists."""
 
     data: dict[str, Any]
+    registry: Registry
     schemas: dict[str, Any]
     codes: CodeLists
     fk: Table  # v9's FK model: root and every type it reaches, v9 property order
@@ -99,7 +101,7 @@ class Overlay:
     def section(self, key: str) -> dict[str, Any]:
         value = self.data.get(key) or {}
         if not isinstance(value, dict):
-            fail(f"{OVERLAY.name}: {key} must be a mapping")
+            fail(f"{OVERLAY}: {key} must be a mapping")
         return value
 
 
@@ -107,10 +109,10 @@ def scalar(where: str, spec: dict[str, Any], simple: str | None, simple_types: d
     """The XSD type of a v9 scalar property; an overlay simple type replaces a (patterned) string."""
     if simple is not None:
         if spec.get("type") != "string" or simple not in simple_types:
-            fail(f"{OVERLAY.name}: typed_strings: {where} is not a v9 string or {simple} no simple type")
+            fail(f"{OVERLAY}: typed_strings: {where} is not a v9 string or {simple} no simple type")
         return f"tns:{simple}"
     if "pattern" in spec:
-        fail(f"{OVERLAY.name}: v9 {where} has a pattern: give it a simple type in typed_strings")
+        fail(f"{OVERLAY}: v9 {where} has a pattern: give it a simple type in typed_strings")
     xsd_type = SCALARS.get((spec.get("type"), spec.get("format")))
     if xsd_type is None:
         fail(f"v9 {where}: no XSD type for type {spec.get('type')!r}, format {spec.get('format')!r}")
@@ -151,19 +153,19 @@ def read_fk_model(data: dict[str, Any], schemas: dict[str, Any]) -> tuple[Table,
     return table, marked
 
 
-@functools.cache
-def overlay() -> Overlay:
-    data = read_yaml(OVERLAY)
+def load_overlay(contracts: Path) -> Overlay:
+    data = read_yaml(contracts / OVERLAY)
     if data.get("schema_version") != 1:
-        fail(f"{OVERLAY.name}: schema_version must be 1")
-    source = load_registry(CONTRACTS).get(str(data.get("source"))).contract_file("openapi")
+        fail(f"{OVERLAY}: schema_version must be 1")
+    registry = load_registry(contracts)
+    source = registry.get(str(data.get("source"))).contract_file("openapi")
     schemas = read_yaml(source).get("components", {}).get("schemas", {})
     fk, marked = read_fk_model(data, schemas)
     notes = {tuple(key.split(".", 1)): str(text) for key, text in (data.get("additions") or {}).items()}
     if sorted(notes) != sorted(marked):
-        fail(f"{OVERLAY.name}: additions must annotate exactly the fields v9 marks x-lefi-addition: {marked}")
+        fail(f"{OVERLAY}: additions must annotate exactly the fields v9 marks x-lefi-addition: {marked}")
     additions = {(owner, field): notes[(owner, field)] for owner, field in notes}
-    return Overlay(data, schemas, load_codes(CONTRACTS), fk, additions)
+    return Overlay(data, registry, schemas, load_codes(contracts), fk, additions)
 
 
 def fact(info: VersionInfo, path: str) -> str:
@@ -171,7 +173,7 @@ def fact(info: VersionInfo, path: str) -> str:
     try:
         return str(functools.reduce(getattr, path.split("."), info.behaviour))
     except AttributeError:
-        fail(f"{OVERLAY.name}: no behaviour fact {path} in contracts/versions.yaml")
+        fail(f"{OVERLAY}: no behaviour fact {path} in contracts/versions.yaml")
 
 
 def holds(conditions: dict[str, Any], info: VersionInfo) -> bool:
@@ -187,7 +189,7 @@ def words(text: Any, info: VersionInfo) -> str:
     if isinstance(text, dict):
         value = fact(info, str(text.get("by")))
         if value not in text:
-            fail(f"{OVERLAY.name}: no text for {text.get('by')} = {value} (version {info.number})")
+            fail(f"{OVERLAY}: no text for {text.get('by')} = {value} (version {info.number})")
         text = text[value]
     return re.sub(
         r"\{([a-z_.]+)\}", lambda mo: info.label if mo[1] == "label" else fact(info, mo[1]), str(text)
@@ -198,6 +200,7 @@ def words(text: Any, info: VersionInfo) -> str:
 class Model:
     """What one SOAP version contains, derived from its registry entry and the overlay."""
 
+    ov: Overlay
     info: VersionInfo
     groups: tuple[str, ...]
     types: Table  # the complex types its formansinformation reaches, in output order
@@ -209,18 +212,19 @@ class Model:
     @property
     def keys(self) -> tuple[str, ...]:
         """Element names under formansinformation, v9 order."""
-        return tuple(row[0] for row in self.types[overlay().root])
+        return tuple(row[0] for row in self.types[self.ov.root])
 
 
-def model_of(info: VersionInfo) -> Model:
+def model_of(ov: Overlay, info: VersionInfo) -> Model:
     """Apply the overlay's own types and the rules that hold for this version to v9's FK model."""
     if info.behaviour.pensionsmyndigheten:
         fail(f"version {info.number}: PM data is not modelled for SOAP versions")
-    ov = overlay()
     table = {name: list(rows) for name, rows in ov.fk.items()}
     for element, own in ov.section("own_types").items():
         owner, i = split_element("own_types", element, table)
         name, xsd_type, card = table[owner][i]
+        if xsd_type.removeprefix("tns:") not in table:
+            fail(f"{OVERLAY}: own_types: {element} is not of a complex type")
         table[own] = list(table[xsd_type.removeprefix("tns:")])
         table[owner][i] = (name, f"tns:{own}", card)
     for element, conditions in ov.section("present_only_when").items():
@@ -238,36 +242,35 @@ def model_of(info: VersionInfo) -> Model:
                 walk(xsd_type.removeprefix("tns:"))
 
     walk(ov.root)
-    return Model(info, tuple(info.behaviour.formansgrupper), reached)
+    return Model(ov, info, tuple(info.behaviour.formansgrupper), reached)
 
 
 def enum_values(m: Model, name: str) -> list[str]:
     """The values of one enumeration of the overlay, from the list or source it names."""
-    ov = overlay()
-    source = ov.section("enumerations")[name]["values"]
+    source = m.ov.section("enumerations")[name]["values"]
+    schema = m.ov.schemas.get(str(source).removeprefix("openapi:"), {})
     if isinstance(source, list):
-        return [str(v) for v in source]
-    if source == "formansgrupper":
-        return list(m.groups)
-    if source == "codes:ovrig-information":
-        return [g.kod for g in ov.codes.ovrig_information_for_version(m.n)]
-    if str(source).startswith("openapi:") and "enum" in ov.schemas.get(source[len("openapi:") :], {}):
-        return [str(v) for v in ov.schemas[source[len("openapi:") :]]["enum"]]
-    fail(f"{OVERLAY.name}: enumerations.{name}: unknown values source {source!r}")
+        values = [str(v) for v in source]
+    elif source == "formansgrupper":
+        values = list(m.groups)
+    elif source == "codes:ovrig-information":
+        values = [g.kod for g in m.ov.codes.ovrig_information_for_version(m.n)]
+    elif str(source).startswith("openapi:") and "enum" in schema:
+        values = [str(v) for v in schema["enum"]]
+    else:
+        fail(f"{OVERLAY}: enumerations.{name}: unknown values source {source!r}")
+    if not values:  # an enumeration without values would accept any string
+        fail(f"{OVERLAY}: enumerations.{name}: {source} gives no value for version {m.n}")
+    return values
 
 
 # ---------------------------------------------------------------------------------------------
 # Text
 
 
-def soap_models() -> list[Model]:
-    reg = load_registry(CONTRACTS)
-    return [model_of(v) for v in reg.versions.values() if v.transport == "soap"]
-
-
 def differences(m: Model, prev: Model | None) -> list[str]:
     """What differs from the previous SOAP version, computed from the two models and the overlay's words."""
-    ov = overlay()
+    ov = m.ov
     if prev is None:
         kept = [c for c in ov.data["first_version"] if "unless" not in c or not holds(c["unless"], m.info)]
         return ["".join(words(c["text"], m.info) for c in kept)]
@@ -295,7 +298,7 @@ def differences(m: Model, prev: Model | None) -> list[str]:
 
 
 def facts_in_words(m: Model) -> list[str]:
-    return [words(text, m.info) for text in overlay().data.get("facts_in_words") or ()]
+    return [words(text, m.info) for text in m.ov.data.get("facts_in_words") or ()]
 
 
 def documentation(m: Model, prev: Model | None) -> str:
@@ -309,9 +312,7 @@ def documentation(m: Model, prev: Model | None) -> str:
         "notes; and the domain brief §3 (version history).",
         f"Namespace {m.info.namespace}. Served at {m.info.base_path}/soap.",
         *facts_in_words(m),
-        "Karensersättning is delivered only as sjukpenning payments (utbetalningsuppgift rows), never as "
-        "an ärende or beslut. Several sjukpenningarende may share the same startades. Every bostadsbidrag "
-        "beloppsperiod is its own beslut.",
+        *(words(text, m.info) for text in m.ov.data.get("notes") or ()),
         "Differences from the previous version: "
         + "; ".join(d.rstrip(".") for d in differences(m, prev))
         + ".",
@@ -364,10 +365,10 @@ def simple_type(name: str, doc: str, facets: Iterable[str]) -> list[str]:
     ]
 
 
-def envelope_types() -> list[str]:
+def envelope_types(ov: Overlay) -> list[str]:
     """The SOAP operations' own types of the overlay; "tns:X*" is type tns:X, cardinality *."""
     out = []
-    for name, spec in overlay().section("envelope").items():
+    for name, spec in ov.section("envelope").items():
         elems = []
         for child, ref in spec["elements"].items():
             card = ref[-1] if ref[-1] in OCCURS else ""
@@ -378,7 +379,7 @@ def envelope_types() -> list[str]:
 
 def fk_types(m: Model) -> list[str]:
     """The FK data model of this version; v9 additions carry their annotation."""
-    ov = overlay()
+    ov = m.ov
     out = []
     for name, rows in m.types.items():
         elems = []
@@ -403,7 +404,7 @@ def request_type(operation: str, kind: str) -> str:
 
 def xsd(m: Model, prev: Model | None) -> str:
     ns = m.info.namespace
-    ov = overlay()
+    ov = m.ov
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         "<!-- Generated by tools/gen_soap_contracts.py from one table of types and contracts/versions.yaml."
@@ -422,7 +423,7 @@ def xsd(m: Model, prev: Model | None) -> str:
             f'  <xs:element name="{op}Svar" type="tns:{request_type(op, "Svar")}"/>',
         ]
     out += ["  <!-- SOAP Fault detail -->", '  <xs:element name="fel" type="tns:LefiFel"/>', ""]
-    out += envelope_types()
+    out += envelope_types(ov)
     out.append("")
     out.append("  <!-- The FK data model (v9 LefiFormansinformation and everything it reaches), v9 order -->")
     out += fk_types(m)
@@ -441,7 +442,7 @@ def xsd(m: Model, prev: Model | None) -> str:
 
 def wsdl(m: Model) -> str:
     ns = m.info.namespace
-    operations = overlay().data["operations"]
+    operations = m.ov.data["operations"]
     xsd_name = m.info.contract_file("xsd").name
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -507,7 +508,7 @@ def wsdl(m: Model) -> str:
 
 
 def readme(m: Model, prev: Model | None) -> str:
-    ov = overlay()
+    ov = m.ov
     ns = m.info.namespace
     xsd_name = m.info.contract_file("xsd").name
     wsdl_name = m.info.contract_file("wsdl").name
@@ -548,10 +549,12 @@ Faults: SOAP 1.1 Fault (HTTP 500; 503 + Retry-After in a maintenance window), de
 """
 
 
-def render() -> dict[Path, str]:
+def render(contracts: Path = CONTRACTS) -> dict[Path, str]:
+    """Every generated file of every SOAP version of the registry, by path."""
+    ov = load_overlay(contracts)
     files: dict[Path, str] = {}
     prev: Model | None = None
-    for m in soap_models():
+    for m in [model_of(ov, v) for v in ov.registry.versions.values() if v.transport == "soap"]:
         files[m.info.contract_file("xsd")] = xsd(m, prev)
         files[m.info.contract_file("wsdl")] = wsdl(m)
         files[m.info.contract_file("xsd").parent / "README.md"] = readme(m, prev)
@@ -564,18 +567,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="only check that the committed files are current"
     )
+    parser.add_argument("--contracts", type=Path, default=CONTRACTS, help="the contracts folder")
     args = parser.parse_args(argv)
-    stale = []
-    for path, text in render().items():
-        current = path.read_text(encoding="utf-8") if path.is_file() else None
-        if current == text:
-            continue
-        stale.append(path)
+    contracts = args.contracts.resolve()
+    try:
+        files = render(contracts)
+    except ContractError as exc:
+        fail(str(exc))
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:
+        fail(f"{OVERLAY} or the source contract is malformed: {type(exc).__name__} {exc}")
+    stale = [path for path, text in files.items() if not path.is_file() or path.read_text("utf-8") != text]
+    for path in stale:
         if not args.check:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    for path in stale:
-        print(("stale: " if args.check else "wrote: ") + str(path.relative_to(ROOT)))
+            path.write_text(files[path], encoding="utf-8")
+        print(("stale: " if args.check else "wrote: ") + str(path.relative_to(contracts.parent)))
     return 1 if (args.check and stale) else 0
 
 
