@@ -10,7 +10,6 @@ import importlib.util
 import re
 import shutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -81,13 +80,17 @@ def test_a_version_delta_is_an_overlay_rule(contracts: Path) -> None:
     assert "- formansinformation/skatteuppgift added" in (contracts / "v8" / "README.md").read_text("utf-8")
 
 
-def test_a_new_soap_version_is_a_registry_entry(contracts: Path) -> None:
-    """A version 10 like 8: an entry in versions.yaml (and in the code lists' versions), no code."""
+def add_version_10_like_8(contracts: Path) -> None:
     registry = contracts / "versions.yaml"
     v8 = re.search(r'\n  "8":\n(?:    .*\n)+', registry.read_text(encoding="utf-8"))
     assert v8 is not None
     v10 = v8.group(0).replace('"8"', '"10"').replace("v8", "v10").replace('"8.0"', '"10.0"')
     registry.write_text(registry.read_text(encoding="utf-8") + v10.lstrip("\n"), encoding="utf-8")
+
+
+def test_a_new_soap_version_is_a_registry_entry(contracts: Path) -> None:
+    """A version 10 like 8: an entry in versions.yaml (and in the code lists' versions), no code."""
+    add_version_10_like_8(contracts)
     codes = contracts / "codes" / "ovrig-information.yaml"
     codes.write_text(
         codes.read_text(encoding="utf-8").replace('"8", "9"]', '"8", "9", "10"]'), encoding="utf-8"
@@ -100,47 +103,56 @@ def test_a_new_soap_version_is_a_registry_entry(contracts: Path) -> None:
     assert (contracts / "v10" / "lefi-online-v10.wsdl").is_file()
 
 
-def _drop_line(fragment: str) -> Callable[[str], str]:
-    return lambda text: "".join(line for line in text.splitlines(True) if fragment not in line)
+def test_a_version_the_code_lists_do_not_know_is_refused(contracts: Path) -> None:
+    """Without its övrig-information types the enumeration would be empty, i.e. accept any string."""
+    add_version_10_like_8(contracts)
+    with pytest.raises(
+        SystemExit, match="LefiOvrigInformationTypKod: codes:ovrig-information gives no value"
+    ):
+        GEN.main(["--check", "--contracts", str(contracts)])
+    assert not (contracts / "v10").exists()
 
 
+# (id, text of the overlay, its replacement, what the one-line error says)
 BROKEN_OVERLAYS = [
-    pytest.param(
-        lambda t: t.replace("LefiFormansinformation.programjobdagar:", "LefiFormansinformation.jobbdagar:"),
+    (
+        "rule-names-a-missing-element",
+        "  LefiFormansinformation.programjobdagar:",
+        "  LefiFormansinformation.jobbdagar:",
         "present_only_when: the model has no element LefiFormansinformation.jobbdagar",
-        id="rule-names-a-missing-element",
     ),
-    pytest.param(
-        _drop_line("LefiSjukOchAktivitetsersattningSteglosAvrakning: {artal: LefiAr}"),
+    (
+        "patterned-string-without-simple-type",
+        "  LefiSjukOchAktivitetsersattningSteglosAvrakning: {artal: LefiAr}\n",
+        "",
         "v9 LefiSjukOchAktivitetsersattningSteglosAvrakning.artal has a pattern",
-        id="patterned-string-without-simple-type",
     ),
-    pytest.param(
-        lambda t: t.replace("LefiSjukpenningArende: {startades:", "LefiSjukpenningArende: {startat:"),
+    (
+        "typed-string-v9-lacks",
+        "LefiSjukpenningArende: {startades:",
+        "LefiSjukpenningArende: {startat:",
         "typed_strings: the model has no element LefiSjukpenningArende.startat",
-        id="typed-string-v9-lacks",
     ),
-    pytest.param(
-        lambda t: t.replace("  LefiSjukpenningArende.avslaget: >-", "  LefiSjukpenningArende.aktivt: >-"),
+    (
+        "addition-v9-does-not-mark",
+        "  LefiSjukpenningArende.avslaget: >-",
+        "  LefiSjukpenningArende.aktivt: >-",
         "additions must annotate exactly the fields v9 marks x-lefi-addition",
-        id="addition-v9-does-not-mark",
     ),
-    pytest.param(
-        lambda t: t.replace("values: 'openapi:LefiTillstandKod'", "values: 'openapi:LefiTillstand'"),
+    (
+        "enumeration-source-without-enum",
+        "'openapi:LefiTillstandKod'",
+        "'openapi:LefiTillstand'",
         "enumerations.LefiTillstandKod: unknown values source 'openapi:LefiTillstand'",
-        id="enumeration-source-without-enum",
     ),
 ]
 
 
-@pytest.mark.parametrize(("change", "message"), BROKEN_OVERLAYS)
-def test_a_broken_overlay_is_one_clear_line(
-    contracts: Path, change: Callable[[str], str], message: str
-) -> None:
-    overlay = contracts / "model" / "soap.yaml"
-    before = overlay.read_text(encoding="utf-8")
-    overlay.write_text(change(before), encoding="utf-8")
-    assert overlay.read_text(encoding="utf-8") != before
+@pytest.mark.parametrize(
+    ("old", "new", "message"), [row[1:] for row in BROKEN_OVERLAYS], ids=[row[0] for row in BROKEN_OVERLAYS]
+)
+def test_a_broken_overlay_is_one_clear_line(contracts: Path, old: str, new: str, message: str) -> None:
+    edit(contracts / "model" / "soap.yaml", old, new)
     with pytest.raises(SystemExit) as exc:
         GEN.main(["--check", "--contracts", str(contracts)])
     assert message in str(exc.value)

@@ -108,8 +108,10 @@ class Overlay:
 def scalar(where: str, spec: dict[str, Any], simple: str | None, simple_types: dict[str, Any]) -> str:
     """The XSD type of a v9 scalar property; an overlay simple type replaces a (patterned) string."""
     if simple is not None:
-        if spec.get("type") != "string" or simple not in simple_types:
-            fail(f"{OVERLAY}: typed_strings: {where} is not a v9 string or {simple} no simple type")
+        if spec.get("type") != "string":
+            fail(f"{OVERLAY}: typed_strings: v9 {where} is not a string")
+        if simple not in simple_types:
+            fail(f"{OVERLAY}: typed_strings: {where}: {simple} is not in simple_types")
         return f"tns:{simple}"
     if "pattern" in spec:
         fail(f"{OVERLAY}: v9 {where} has a pattern: give it a simple type in typed_strings")
@@ -161,10 +163,12 @@ def load_overlay(contracts: Path) -> Overlay:
     source = registry.get(str(data.get("source"))).contract_file("openapi")
     schemas = read_yaml(source).get("components", {}).get("schemas", {})
     fk, marked = read_fk_model(data, schemas)
-    notes = {tuple(key.split(".", 1)): str(text) for key, text in (data.get("additions") or {}).items()}
-    if sorted(notes) != sorted(marked):
+    additions = {}
+    for element, text in (data.get("additions") or {}).items():
+        owner, _, field = str(element).partition(".")
+        additions[(owner, field)] = str(text)
+    if sorted(additions) != sorted(marked):
         fail(f"{OVERLAY}: additions must annotate exactly the fields v9 marks x-lefi-addition: {marked}")
-    additions = {(owner, field): notes[(owner, field)] for owner, field in notes}
     return Overlay(data, registry, schemas, load_codes(contracts), fk, additions)
 
 
@@ -223,9 +227,9 @@ def model_of(ov: Overlay, info: VersionInfo) -> Model:
     for element, own in ov.section("own_types").items():
         owner, i = split_element("own_types", element, table)
         name, xsd_type, card = table[owner][i]
-        if xsd_type.removeprefix("tns:") not in table:
+        if (copied := xsd_type.removeprefix("tns:")) not in table:
             fail(f"{OVERLAY}: own_types: {element} is not of a complex type")
-        table[own] = list(table[xsd_type.removeprefix("tns:")])
+        table[own] = list(table[copied])
         table[owner][i] = (name, f"tns:{own}", card)
     for element, conditions in ov.section("present_only_when").items():
         owner, i = split_element("present_only_when", element, table)
@@ -238,8 +242,8 @@ def model_of(ov: Overlay, info: VersionInfo) -> Model:
             return
         reached[name] = table[name]
         for _element, xsd_type, _card in table[name]:
-            if xsd_type.removeprefix("tns:") in table:
-                walk(xsd_type.removeprefix("tns:"))
+            if (child := xsd_type.removeprefix("tns:")) in table:
+                walk(child)
 
     walk(ov.root)
     return Model(ov, info, tuple(info.behaviour.formansgrupper), reached)
