@@ -65,8 +65,8 @@ def main(argv: list[str]) -> int:
     if job == "gate":
         return _run(BIN / "lefi-contracts", "gate", *rest)
     if job == "lint":
-        return _run(BIN / "ruff", "check", "src", "tests", "steps", "benchmarks") or _run(
-            BIN / "ruff", "format", "--check", "src", "tests", "steps", "benchmarks"
+        return _run(BIN / "ruff", "check", "src", "tests", "steps", "benchmarks", "tools") or _run(
+            BIN / "ruff", "format", "--check", "src", "tests", "steps", "benchmarks", "tools"
         )
     # Our own tests, then the scenarios in their own pytest process: allure-pytest and allure-pytest-bdd cannot be
     # active in one process (notes/stack-feasibility.md, pitfall 11).

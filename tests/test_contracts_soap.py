@@ -528,7 +528,7 @@ def test_fault_detail_element(info: VersionInfo) -> None:
 
 
 def test_committed_soap_contracts_match_their_generator() -> None:
-    """The XSD/WSDL files are data, but they must stay what tools/gen_soap_contracts.py makes of the one table."""
+    """The XSD/WSDL files are data, but they must stay what tools/gen_soap_contracts.py makes of v9 + the overlay."""
     import subprocess
     import sys
 
