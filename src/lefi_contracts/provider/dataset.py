@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -171,39 +172,63 @@ def _persona(generator: Generator, recipe: dict[str, Any], registry: Registry) -
 def _step(generator: Generator, person: dict[str, Any], step: dict[str, Any]) -> dict[str, Any]:
     """Run one recipe step for `person`; the facts it records from the values it generated."""
     if len(step) != 1:
-        raise ValueError(f"a step has exactly one key (arende, utbetalning, ...), not {sorted(step)}")
+        raise ValueError(f"a step has exactly one key ({', '.join(_STEPS)}), not {sorted(step)}")
     ((step_type, spec),) = step.items()
-    if step_type == "arende":
-        if "start" in spec:
-            generator.arende_from_start(person, spec["kind"], as_date(spec["start"]))
-        else:
-            beslut = [
-                BeslutDates(as_date(b["fattades"]), as_date(b["fran"]), as_date(b["till"]), b.get("belopp"))
-                for b in spec["beslut"]
-            ]
-            generator.arende(person, spec["kind"], as_date(spec["startades"]), beslut)
+    if step_type not in _STEPS:
+        raise ValueError(f"unknown step {step_type!r} (known: {', '.join(_STEPS)})")
+    return _STEPS[step_type](generator, person, spec)
+
+
+def _arende_step(generator: Generator, person: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    if "start" in spec:
+        generator.arende_from_start(person, spec["kind"], as_date(spec["start"]))
         return {}
-    if step_type == "utbetalning":
-        dates = as_date(spec["datum"]), as_date(spec["fran"]), as_date(spec["till"])
-        uppgift = generator.payment(person, PaymentKind.from_recipe(spec), *dates, float(spec["belopp"]))
-        return {fact: uppgift[total]["summa"] for fact, total in spec.get("facts", {}).items()}
-    if step_type == "manadsutbetalningar":
-        kind, paid_after = PaymentKind.from_recipe(spec), int(spec["paid_days_after_month"])
-        payments = [
-            generator.monthly_payment(person, kind, as_date(month), paid_after, spec["belopp"])
-            for month in spec["months"]
-        ]
-        return {fact: [u[total]["summa"] for u in payments] for fact, total in spec.get("facts", {}).items()}
-    if step_type == "pensionsmyndigheten":
-        facts = generator.pensionsmyndigheten(
-            person, as_date(spec["start"]), int(spec["payments"]), as_date(spec["preliminar_month"])
-        )
-        return {fact: facts[fact] for fact in spec.get("facts", [])}
-    if step_type == "row":
-        fran, till = plain(spec.get("fran", WIDE_FROM)), plain(spec.get("till", WIDE_TOM))
-        generator.add(person, spec["kind"], spec["group"], spec["key"], fran, till, plain(spec["payload"]))
-        return {}
-    raise ValueError(f"unknown step {step_type!r}")
+    beslut = [
+        BeslutDates(as_date(b["fattades"]), as_date(b["fran"]), as_date(b["till"]), b.get("belopp"))
+        for b in spec["beslut"]
+    ]
+    generator.arende(person, spec["kind"], as_date(spec["startades"]), beslut)
+    return {}
+
+
+def _payment_step(generator: Generator, person: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    dates = as_date(spec["datum"]), as_date(spec["fran"]), as_date(spec["till"])
+    uppgift = generator.payment(person, PaymentKind.from_recipe(spec), *dates, float(spec["belopp"]))
+    return {fact: uppgift[total]["summa"] for fact, total in spec.get("facts", {}).items()}
+
+
+def _monthly_payments_step(
+    generator: Generator, person: dict[str, Any], spec: dict[str, Any]
+) -> dict[str, Any]:
+    kind, paid_after = PaymentKind.from_recipe(spec), int(spec["paid_days_after_month"])
+    payments = [
+        generator.monthly_payment(person, kind, as_date(month), paid_after, spec["belopp"])
+        for month in spec["months"]
+    ]
+    return {fact: [u[total]["summa"] for u in payments] for fact, total in spec.get("facts", {}).items()}
+
+
+def _pension_step(generator: Generator, person: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    facts = generator.pensionsmyndigheten(
+        person, as_date(spec["start"]), int(spec["payments"]), as_date(spec["preliminar_month"])
+    )
+    return {fact: facts[fact] for fact in spec.get("facts", [])}
+
+
+def _row_step(generator: Generator, person: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    fran, till = plain(spec.get("fran", WIDE_FROM)), plain(spec.get("till", WIDE_TOM))
+    generator.add(person, spec["kind"], spec["group"], spec["key"], fran, till, plain(spec["payload"]))
+    return {}
+
+
+# The step types of a recipe (reference-provider.personas.yaml explains each).
+_STEPS: dict[str, Callable[[Generator, dict[str, Any], dict[str, Any]], dict[str, Any]]] = {
+    "arende": _arende_step,
+    "utbetalning": _payment_step,
+    "manadsutbetalningar": _monthly_payments_step,
+    "pensionsmyndigheten": _pension_step,
+    "row": _row_step,
+}
 
 
 def _registry_fact(registry: Registry, source: str) -> str:
