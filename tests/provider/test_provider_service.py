@@ -150,6 +150,7 @@ def test_new_registry_version_is_served_without_code(tmp_path: Path, monkeypatch
     contracts.mkdir()
     (contracts / "versions.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
     (contracts / "codes").symlink_to(root / "codes")
+    (contracts / "fixtures").symlink_to(root / "fixtures")  # the data set's recipes
     monkeypatch.setenv("LEFI_CONTRACTS_DIR", str(contracts))
     registry.cache_clear()
     try:

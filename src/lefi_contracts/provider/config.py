@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from lefi_contracts.errors import UsageError
+from lefi_contracts.provider.dataset import DEFAULT_SEED
 from lefi_contracts.provider.maintenance import MaintenanceWindow, load_schedule
 
 AGENCIES = ("FK", "PM")
@@ -27,7 +28,7 @@ class ProviderConfig:
     """
 
     db_path: Path
-    seed: int = 20250317
+    seed: int = DEFAULT_SEED
     faults: frozenset[str] = frozenset()
     now: dt.datetime | None = None
     maintenance: list[MaintenanceWindow] = field(default_factory=_default_schedule)
@@ -62,7 +63,7 @@ class ProviderConfig:
             raise UsageError("--client-ca (mutual TLS) needs --tls-cert")
         return cls(
             db_path=Path(db_path),
-            seed=20250317 if seed is None else int(seed),
+            seed=DEFAULT_SEED if seed is None else int(seed),
             faults=frozenset(faults or ()),
             now=parse_instant(now) if now else None,
             tls_cert=Path(tls_cert) if tls_cert else None,

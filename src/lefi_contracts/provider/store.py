@@ -1,7 +1,7 @@
 """SQLite store of the reference provider: one row per ärende/payment/uppgift with a JSON payload.
 
 Queries filter by personnummer, kind, group and period in SQL (indexed). The file is built once from the
-synthetic data set and reused while the seed, dataset version and code lists are unchanged (fast restart).
+synthetic data set and reused while the seed, dataset version, code lists and recipes are unchanged (fast restart).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from lefi_contracts.errors import UsageError
-from lefi_contracts.provider.dataset import DATASET_VERSION, Dataset, build_dataset, codes_fingerprint
+from lefi_contracts.provider.dataset import DATASET_VERSION, Dataset, build_dataset, source_fingerprint
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -151,7 +151,7 @@ def _identity(seed: int, persons: int) -> dict[str, str]:
     return {
         "seed": str(seed),
         "dataset_version": DATASET_VERSION,
-        "codes": codes_fingerprint(),
+        "sources": source_fingerprint(),
         "persons": str(persons),
     }
 
