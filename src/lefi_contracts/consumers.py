@@ -245,14 +245,14 @@ def verify_consumer(
             lacking = [
                 f"{s}:{g}" for s, groups in contract.groups.items() for g in groups if g not in offered[s]
             ]
-            problems = [str(v) for v in resp.violations()] + (
+            offer_problems = [str(v) for v in resp.violations()] + (
                 [f"not offered to the consumer's actor: {', '.join(lacking)}"] if lacking else []
             )
             if resp.fault:
-                problems.insert(0, f"refused: {resp.fault.code} {resp.fault.message}")
+                offer_problems.insert(0, f"refused: {resp.fault.code} {resp.fault.message}")
             results.append(
                 _exchange_result(
-                    contract, "tillgängliga informationstyper cover its groups", problems, started, resp
+                    contract, "tillgängliga informationstyper cover its groups", offer_problems, started, resp
                 )
             )
         for example in contract.examples:

@@ -161,7 +161,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     wanted = selected_version_numbers(config)
     if not wanted:
         return
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         version = _item_version(item)
         (drop if version is not None and version not in wanted else keep).append(item)
