@@ -66,7 +66,9 @@ def typecheck() -> int:
     code = _run(BIN / "mypy")
     blocking = MYPY_BLOCKING or os.environ.get("LEFI_MYPY_BLOCKING") == "1"
     if code and not blocking:
-        print("tasks: mypy errors above do not fail this job yet (tasks.py MYPY_BLOCKING = False)", flush=True)
+        print(
+            "tasks: mypy errors above do not fail this job yet (tasks.py MYPY_BLOCKING = False)", flush=True
+        )
         return 0
     return code
 
