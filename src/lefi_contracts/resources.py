@@ -83,6 +83,16 @@ def steps_dir() -> Path:
     return _data_folder("steps")
 
 
+def tools_dir() -> Path:
+    """Where the HTML report's tool (Allure 3, from npm) is installed: .tools/ of the checkout (pinned by its
+    package-lock.json), else a per-user cache; never the directory the user happens to run the gate in."""
+    checkout = source_checkout()
+    if checkout is not None:
+        return checkout / ".tools"
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "lefi-contracts" / "tools"
+
+
 @dataclass(frozen=True)
 class ScenarioInvocation:
     """How to start the scenario run: the command line, the directory to run it in, its environment."""

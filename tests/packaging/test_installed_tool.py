@@ -136,3 +136,6 @@ def test_every_command_works_outside_the_checkout(installed: InstalledVenv, tmp_
     scenario_checks = sum(c["passed"] + c["failed"] for c in summary["phases"]["scenarios"].values())
     assert scenario_checks > 0, summary["phases"]
     assert (here / "reports" / "scenarios.ndjson").stat().st_size > 0
+    assert not (
+        here / ".tools"
+    ).exists()  # the HTML report's tool goes to a per-user cache, not the user's folder
