@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from lefi_contracts.contracts import Registry, VersionInfo, registry
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported when used: a plain pytest run of another project pays for none of it
     from lefi_contracts.client.transport import TlsConfig
+    from lefi_contracts.contracts import Registry, VersionInfo
 
 PLUGIN_NAME = "lefi_contracts"  # the entry point's name, so `-p lefi_contracts` names this module
 _ACTIVE = pytest.StashKey[bool]()
@@ -99,6 +98,8 @@ def selected_version_numbers(config: pytest.Config) -> list[str] | None:
 
 
 def _registry(config: pytest.Config) -> Registry:
+    from lefi_contracts.contracts import registry
+
     return registry(_option(config, "lefi_contracts", "LEFI_CONTRACTS_DIR"))
 
 
@@ -136,6 +137,8 @@ def _is_own_scenario(item: pytest.Item) -> bool:
 
 def _item_version(item: pytest.Item) -> str | None:
     """The interface version a test of ours exercises; None for every test that is not ours."""
+    from lefi_contracts.contracts import VersionInfo
+
     marker = item.get_closest_marker("lefi_version")
     if marker and marker.args:
         return str(marker.args[0])
