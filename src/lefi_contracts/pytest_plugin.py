@@ -70,7 +70,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def activate(config: pytest.Config) -> None:
     """Switch the plugin on for this run (our own steps/conftest.py does; so may a user's conftest)."""
     config.stash[_ACTIVE] = True
+    _share_contracts(config)
     _check_versions(config)
+
+
+def _share_contracts(config: pytest.Config) -> None:
+    """--lefi-contracts DIR is LEFI_CONTRACTS_DIR for this run, so the embedded provider (and every part that
+    reads the default registry) reads the same contracts; restored when the run ends."""
+    given = config.getoption("lefi_contracts", None)
+    if not given:
+        return
+    from lefi_contracts.resources import CONTRACTS_ENV, absolute
+
+    before = os.environ.get(CONTRACTS_ENV)
+    os.environ[CONTRACTS_ENV] = str(absolute(str(given)))
+
+    def restore() -> None:
+        if before is None:
+            os.environ.pop(CONTRACTS_ENV, None)
+        else:
+            os.environ[CONTRACTS_ENV] = before
+
+    config.add_cleanup(restore)
 
 
 def is_active(config: pytest.Config) -> bool:
