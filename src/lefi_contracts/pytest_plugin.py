@@ -10,6 +10,7 @@ never a project's test that happens to take a `version` parameter.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,18 +81,11 @@ def _share_contracts(config: pytest.Config) -> None:
     given = config.getoption("lefi_contracts", None)
     if not given:
         return
-    from lefi_contracts.resources import CONTRACTS_ENV, absolute
+    from lefi_contracts.resources import contracts_env
 
-    before = os.environ.get(CONTRACTS_ENV)
-    os.environ[CONTRACTS_ENV] = str(absolute(str(given)))
-
-    def restore() -> None:
-        if before is None:
-            os.environ.pop(CONTRACTS_ENV, None)
-        else:
-            os.environ[CONTRACTS_ENV] = before
-
-    config.add_cleanup(restore)
+    shared = contextlib.ExitStack()
+    shared.enter_context(contracts_env(str(given)))
+    config.add_cleanup(shared.close)
 
 
 def is_active(config: pytest.Config) -> bool:

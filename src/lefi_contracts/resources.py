@@ -11,9 +11,10 @@ knows how, so the gate and our own tooling start it the same way from a checkout
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,6 +72,23 @@ def contracts_dir(explicit: Path | str | None = None) -> Path:
     if env:
         return absolute(env)
     return _data_folder("contracts")
+
+
+@contextlib.contextmanager
+def contracts_env(folder: Path | str) -> Iterator[Path]:
+    """While the block runs, LEFI_CONTRACTS_DIR names `folder` (made absolute here), so the parts that read the
+    default registry or start their own process (scenarios, the embedded provider's data) read the same
+    contracts; the previous value comes back afterwards."""
+    resolved = absolute(folder)
+    before = os.environ.get(CONTRACTS_ENV)
+    os.environ[CONTRACTS_ENV] = str(resolved)
+    try:
+        yield resolved
+    finally:
+        if before is None:
+            os.environ.pop(CONTRACTS_ENV, None)
+        else:
+            os.environ[CONTRACTS_ENV] = before
 
 
 def features_dir() -> Path:

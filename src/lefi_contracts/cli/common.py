@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from lefi_contracts.resources import CONTRACTS_ENV, absolute
+from lefi_contracts.resources import CONTRACTS_ENV, contracts_env
 
 if TYPE_CHECKING:
     from lefi_contracts.contracts import Registry
@@ -52,24 +50,11 @@ def add_contracts(p: argparse.ArgumentParser) -> None:
     )
 
 
-@contextlib.contextmanager
-def contracts_of(args: argparse.Namespace) -> Iterator[None]:
-    """For the duration of a command, --contracts DIR (made absolute against the caller's directory) is what
-    LEFI_CONTRACTS_DIR says, so the parts that start their own process (scenarios, the embedded provider's data)
-    read the same contracts as the command itself."""
+def contracts_of(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:
+    """For the duration of a command, --contracts DIR (relative to the caller's directory) is what
+    LEFI_CONTRACTS_DIR says, so every part of the command reads the same contracts."""
     given = getattr(args, "contracts", None)
-    if given is None:
-        yield
-        return
-    before = os.environ.get(CONTRACTS_ENV)
-    os.environ[CONTRACTS_ENV] = str(absolute(given))
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(CONTRACTS_ENV, None)
-        else:
-            os.environ[CONTRACTS_ENV] = before
+    return contextlib.nullcontext() if given is None else contracts_env(given)
 
 
 def run_registry(args: argparse.Namespace) -> Registry:
