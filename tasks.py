@@ -3,7 +3,8 @@
 
 python3 tasks.py gate [gate options]   the full release gate against the embedded reference provider
 python3 tasks.py test [pytest options] the test suite (our own tests, then the Gherkin scenarios)
-python3 tasks.py lint                  ruff check + ruff format --check
+python3 tasks.py lint                  ruff check + ruff format --check + mypy
+python3 tasks.py typecheck             mypy over src/ (config in pyproject.toml)
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".lefi-contracts-installed"
+# The switch: mypy errors fail `lint`/`typecheck` (and so CI) only once the whole of src/ is at 0 errors. Until
+# then the count is printed and the job goes on. Flip to True when `tasks.py typecheck` reports 0
+# (52 errors in 17 files when this switch was added); LEFI_MYPY_BLOCKING=1 forces it for one run.
+MYPY_BLOCKING = False
 
 
 def _run(*cmd: str | Path) -> int:
@@ -56,17 +61,33 @@ def _ensure_report_tool() -> None:
         print("tasks: npm ci failed: the gate will write every report except the HTML one", flush=True)
 
 
+def typecheck() -> int:
+    """mypy over src/; its exit code counts only when MYPY_BLOCKING (or LEFI_MYPY_BLOCKING=1)."""
+    code = _run(BIN / "mypy")
+    blocking = MYPY_BLOCKING or os.environ.get("LEFI_MYPY_BLOCKING") == "1"
+    if code and not blocking:
+        print(
+            "tasks: mypy errors above do not fail this job yet (tasks.py MYPY_BLOCKING = False)", flush=True
+        )
+        return 0
+    return code
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"gate", "test", "lint"}:
+    if not argv or argv[0] not in {"gate", "test", "lint", "typecheck"}:
         print(__doc__)
         return 2
     job, rest = argv[0], argv[1:]
     ensure_env()
     if job == "gate":
         return _run(BIN / "lefi-contracts", "gate", *rest)
+    if job == "typecheck":
+        return typecheck()
     if job == "lint":
-        return _run(BIN / "ruff", "check", "src", "tests", "steps", "benchmarks", "tools") or _run(
-            BIN / "ruff", "format", "--check", "src", "tests", "steps", "benchmarks", "tools"
+        return (
+            _run(BIN / "ruff", "check", "src", "tests", "steps", "benchmarks", "tools")
+            or _run(BIN / "ruff", "format", "--check", "src", "tests", "steps", "benchmarks", "tools")
+            or typecheck()
         )
     # Our own tests, then the scenarios in their own pytest process: allure-pytest and allure-pytest-bdd cannot be
     # active in one process (notes/stack-feasibility.md, pitfall 11).

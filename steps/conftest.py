@@ -1,7 +1,8 @@
 """Fixtures of the scenario run (`pytest steps`): one client per version, the scenario's state, target control.
 
-The target, the versions and the catalogue come from lefi_contracts.pytest_plugin (--target, --lefi-version,
---lefi-fixtures); with no --target the embedded reference provider is started once for the session.
+The target, the versions and the catalogue come from lefi_contracts.pytest_plugin (--lefi-target, --lefi-version,
+--lefi-fixtures), which this conftest switches on; `--target` is this project's short name for --lefi-target. With
+no target the embedded reference provider is started once for the session.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from typing import Any
 
 import pytest
 
-from lefi_contracts import behaviour
+from lefi_contracts import behaviour, pytest_plugin
 from lefi_contracts.client.transport import TlsConfig
 from lefi_contracts.contracts import Registry
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("lefi-contracts").addoption(
+        "--target", dest="steps_target", default=None, help="the same as --lefi-target (scenario runs only)"
+    )
     parser.getgroup("lefi-contracts").addoption(
         "--lefi-outcomes",
         default=None,
@@ -63,7 +67,11 @@ class OutcomeRecorder:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register every Gherkin tag of features/ as a marker (pytest-bdd turns tags into marks); record outcomes."""
+    """Switch the lefi-contracts plugin on; register every Gherkin tag of features/ as a marker (pytest-bdd turns
+    tags into marks); record outcomes."""
+    if config.getoption("steps_target") and not config.getoption("lefi_target"):
+        config.option.lefi_target = config.getoption("steps_target")
+    pytest_plugin.activate(config)
     outcomes = config.getoption("--lefi-outcomes")
     if outcomes:
         config.pluginmanager.register(OutcomeRecorder(Path(outcomes)), "lefi-outcomes")

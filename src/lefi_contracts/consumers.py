@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import yaml
@@ -21,6 +21,9 @@ from lefi_contracts.client.transport import TlsConfig
 from lefi_contracts.contracts import default_contracts_dir
 from lefi_contracts.errors import ContractError, UsageError
 from lefi_contracts.results import Attachment, CheckResult
+
+if TYPE_CHECKING:
+    from lefi_contracts.contracts import Registry
 
 
 @dataclass(frozen=True)
@@ -175,12 +178,14 @@ def _paths_of(shape: Any, prefix: str, out: set[str], seen: set[int]) -> None:
         _paths_of(fld.shape, path, out, seen)
 
 
-def declared_paths(version: str, *, contracts_dir: Path | None = None) -> set[str]:
+def declared_paths(
+    version: str, *, contracts_dir: Path | None = None, registry: Registry | None = None
+) -> set[str]:
     """Every slash path the version's contract declares in its query answer."""
     from lefi_contracts.compat import load_contract_model
     from lefi_contracts.contracts import load_registry
 
-    info = load_registry(contracts_dir).get(version)
+    info = (registry or load_registry(contracts_dir)).get(version)
     source = info.contract_file("wsdl" if info.transport == "soap" else "openapi")
     op = _model_operation(load_contract_model(source), "hamtaFormansinformation")
     out: set[str] = set()
@@ -197,6 +202,7 @@ def verify_consumer(
     *,
     catalogue: dict[str, Any] | None = None,
     tls: TlsConfig | None = None,
+    registry: Registry | None = None,
 ) -> list[CheckResult]:
     """Run the consumer's example requests against the target; one result per example and per contract check."""
     from lefi_contracts.catalogue import load_catalogue
@@ -207,7 +213,8 @@ def verify_consumer(
     behaviour = f"consumer {contract.consumer}"
     params = {"consumer": contract.consumer, "version": contract.version}
 
-    declared = declared_paths(contract.version)
+    declared = declared_paths(contract.version, registry=registry)
+    version = registry.get(contract.version) if registry is not None else contract.version
     if declared:
         missing = [r for r in contract.reads if r not in declared]
         results.append(
@@ -223,7 +230,7 @@ def verify_consumer(
         )
 
     aktors_id = _resolve(contract.aktors_id, catalogue, "aktorsId", contract.consumer)
-    with LefiClient(target, contract.version, aktors_id=aktors_id, tls=tls) as client:
+    with LefiClient(target, version, aktors_id=aktors_id, tls=tls) as client:
         if "hamtaTillgangligaInformationstyper" in contract.operations:
             started = time.monotonic()
             resp = client.available_types(aktors_id)
@@ -238,14 +245,14 @@ def verify_consumer(
             lacking = [
                 f"{s}:{g}" for s, groups in contract.groups.items() for g in groups if g not in offered[s]
             ]
-            problems = [str(v) for v in resp.violations()] + (
+            offer_problems = [str(v) for v in resp.violations()] + (
                 [f"not offered to the consumer's actor: {', '.join(lacking)}"] if lacking else []
             )
             if resp.fault:
-                problems.insert(0, f"refused: {resp.fault.code} {resp.fault.message}")
+                offer_problems.insert(0, f"refused: {resp.fault.code} {resp.fault.message}")
             results.append(
                 _exchange_result(
-                    contract, "tillgängliga informationstyper cover its groups", problems, started, resp
+                    contract, "tillgängliga informationstyper cover its groups", offer_problems, started, resp
                 )
             )
         for example in contract.examples:
@@ -302,13 +309,21 @@ def verify_all(
     target: str,
     versions: list[str] | None = None,
     tls: TlsConfig | None = None,
+    registry: Registry | None = None,
 ) -> list[CheckResult]:
     """Every consumer contract of a folder whose version is among `versions` (the gate's consumer phase)."""
     from lefi_contracts.catalogue import load_catalogue
 
-    contracts = [c for c in load_consumers(folder) if versions is None or c.version in versions]
+    root = registry.root if registry is not None else None
+    contracts = [
+        c for c in load_consumers(folder, contracts_dir=root) if versions is None or c.version in versions
+    ]
     catalogue = load_catalogue(target=target, tls=tls) if contracts else {}
-    return [r for c in contracts for r in verify_consumer(c, target, catalogue=catalogue, tls=tls)]
+    return [
+        r
+        for c in contracts
+        for r in verify_consumer(c, target, catalogue=catalogue, tls=tls, registry=registry)
+    ]
 
 
 def _render(results: list[CheckResult]) -> str:
@@ -322,13 +337,17 @@ def _render(results: list[CheckResult]) -> str:
 
 
 def command_verify_consumer(
-    file: Path, *, target: str | None = None, tls: TlsConfig | None = None
+    file: Path,
+    *,
+    target: str | None = None,
+    tls: TlsConfig | None = None,
+    registry: Registry | None = None,
 ) -> tuple[str, int]:
     from lefi_contracts.target import target_or_embedded
 
-    contract = load_consumer(file)
+    contract = load_consumer(file, contracts_dir=registry.root if registry is not None else None)
     with target_or_embedded(target) as (url, _embedded):
-        results = verify_consumer(contract, url, tls=tls)
+        results = verify_consumer(contract, url, tls=tls, registry=registry)
     return _render(results), 1 if any(r.failed for r in results) else 0
 
 
@@ -423,13 +442,18 @@ def relevant_findings(
 
 
 def can_i_deploy(
-    candidate_dir: Path, *, consumers: list[ConsumerContract], current_dir: Path | None = None
+    candidate_dir: Path,
+    *,
+    consumers: list[ConsumerContract],
+    current_dir: Path | None = None,
+    registry: Registry | None = None,
 ) -> list[CheckResult]:
-    """For each consumer: does the candidate contracts/ tree break the version it uses, in what it uses?"""
+    """For each consumer: does the candidate contracts/ tree break the version it uses, in what it uses?
+    The current contracts are `registry` (else those of `current_dir`, else the default registry)."""
     from lefi_contracts.compat import diff_models, load_contract_model
     from lefi_contracts.contracts import load_registry
 
-    current = load_registry(current_dir)
+    current = registry or load_registry(current_dir)
     candidate = load_registry(candidate_dir)
     results: list[CheckResult] = []
     for c in consumers:
@@ -483,13 +507,16 @@ def can_i_deploy(
 
 
 def command_can_i_deploy(
-    *, contracts_dir: Path | None = None, consumers_dir: Path | None = None
+    *,
+    contracts_dir: Path | None = None,
+    consumers_dir: Path | None = None,
+    registry: Registry | None = None,
 ) -> tuple[str, int]:
-    candidate = contracts_dir or default_contracts_dir()
+    candidate = contracts_dir or (registry.root if registry is not None else default_contracts_dir())
     if not (candidate / "versions.yaml").is_file():
         raise UsageError(f"{candidate} is not a contracts folder (no versions.yaml)")
     consumers = load_consumers(consumers_dir or candidate / "consumers", contracts_dir=candidate)
-    results = can_i_deploy(candidate, consumers=consumers)
+    results = can_i_deploy(candidate, consumers=consumers, registry=registry)
     lines = []
     for r in results:
         lines.append(f"{'✘ breaks' if r.failed else '✔ safe  '}  {r.name}")

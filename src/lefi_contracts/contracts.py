@@ -7,7 +7,6 @@ new folder under contracts/ plus an entry in versions.yaml, not edits through th
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,12 +14,27 @@ from typing import Any, Literal
 
 import yaml
 
+from lefi_contracts import resources
 from lefi_contracts.errors import ContractError, UsageError
+from lefi_contracts.resources import CONTRACTS_ENV
 
 Transport = Literal["soap", "rest"]
-Status = Literal["active", "deprecated", "retired"]
+VersionStatus = Literal["active", "deprecated", "retired"]
 
-CONTRACTS_ENV = "LEFI_CONTRACTS_DIR"
+__all__ = [
+    "CONTRACTS_ENV",
+    "QUERY_SECTIONS",
+    "Behaviour",
+    "ForebyggandeSjukpenning",
+    "Registry",
+    "Transport",
+    "VersionInfo",
+    "VersionStatus",
+    "default_contracts_dir",
+    "load_registry",
+    "registry",
+    "version_sort_key",
+]
 
 # The sections of a hämtningsfråga, of its avvikelser and of the available types, named as every version's contract
 # names them (v9 JSON property = SOAP element name).
@@ -35,16 +49,8 @@ QUERY_SECTIONS = (
 
 
 def default_contracts_dir() -> Path:
-    """contracts/ of this checkout, or LEFI_CONTRACTS_DIR."""
-    env = os.environ.get(CONTRACTS_ENV)
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "contracts" / "versions.yaml"
-        if candidate.is_file():
-            return candidate.parent
-    return Path.cwd() / "contracts"
+    """LEFI_CONTRACTS_DIR, else contracts/ of this checkout, else the copy inside the installed package."""
+    return resources.contracts_dir()
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,7 @@ class VersionInfo:
     number: str
     label: str
     transport: Transport
-    status: Status
+    status: VersionStatus
     released: dt.date | None
     sunset: dt.date | None
     base_path: str
@@ -110,12 +116,13 @@ class Registry:
         return [self.get(n) for n in numbers]
 
     def previous(self, number: str) -> VersionInfo | None:
-        keys = sorted(self.versions, key=_version_sort_key)
+        keys = sorted(self.versions, key=version_sort_key)
         idx = keys.index(self.get(number).number)
         return self.versions[keys[idx - 1]] if idx > 0 else None
 
 
-def _version_sort_key(number: str) -> tuple[int, ...]:
+def version_sort_key(number: str) -> tuple[int, ...]:
+    """Sort key of a version number ("9" after "8", "10" after "9")."""
     return tuple(int(p) if p.isdigit() else 0 for p in number.split("."))
 
 
@@ -180,7 +187,8 @@ def _parse_version(root: Path, number: str, raw: Any) -> VersionInfo:
 
 
 def load_registry(root: Path | str | None = None) -> Registry:
-    root = Path(root) if root is not None else default_contracts_dir()
+    """Read versions.yaml of `root` (relative to the working directory), or of the default contracts folder."""
+    root = resources.contracts_dir(root)
     path = root / "versions.yaml"
     if not path.is_file():
         raise ContractError(f"no version registry at {path}")
@@ -192,11 +200,22 @@ def load_registry(root: Path | str | None = None) -> Registry:
         raise ContractError(f"{path}: expected a mapping with 'versions'")
     versions = {str(k): _parse_version(root, str(k), v) for k, v in data["versions"].items()}
     return Registry(
-        root=root, versions=dict(sorted(versions.items(), key=lambda kv: _version_sort_key(kv[0])))
+        root=root, versions=dict(sorted(versions.items(), key=lambda kv: version_sort_key(kv[0])))
     )
 
 
+def registry(root: Path | str | None = None) -> Registry:
+    """The registry of `root` or of the default contracts folder, cached per folder: contracts do not change
+    during a run. The default is resolved on every call, so LEFI_CONTRACTS_DIR set by the CLI takes effect."""
+    return _cached_registry(str(resources.contracts_dir(root)))
+
+
 @lru_cache(maxsize=8)
-def registry(root: str | None = None) -> Registry:
-    """The registry, cached per root: contracts do not change during a run."""
+def _cached_registry(root: str) -> Registry:
     return load_registry(root)
+
+
+registry.cache_clear = _cached_registry.cache_clear  # type: ignore[attr-defined]  # tests reload a changed tree
+
+
+_version_sort_key = version_sort_key  # old private name, still imported by compat/__init__.py

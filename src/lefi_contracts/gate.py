@@ -15,11 +15,9 @@ import contextlib
 import datetime as dt
 import email.utils
 import json
-import os
 import random
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -71,6 +69,9 @@ class GateOptions:
     provider_now: dt.datetime | None = None  # embedded provider only: fix its clock (demos, tests)
     progress_stream: TextIO | None = None
     probe_timeout: float = 5.0
+    registry: Registry | None = (
+        None  # None: lefi_contracts.contracts.registry() (--contracts, LEFI_CONTRACTS_DIR)
+    )
 
 
 @dataclass
@@ -478,26 +479,24 @@ def _compat_result(
 
 
 def _phase_scenarios(run: _Run) -> None:
-    steps = _project_root() / "steps"
-    if not steps.is_dir() or not any(steps.glob("*.py")):
-        raise PartMissing("no step definitions under steps/ yet")
+    from lefi_contracts.resources import scenario_invocation, steps_dir
+
+    if not any(steps_dir().glob("*.py")):
+        raise RuntimeError(f"no step definitions under {steps_dir()}")
     out = run.reports / "scenarios.ndjson"
-    cmd = [
-        sys.executable, "-m", "pytest", "steps", "-q", "--no-header", "-p", "no:cacheprovider",
-        "-o", "addopts=", "-p", "no:allure_pytest", "-p", "lefi_contracts.report.bdd_plugin",
-        f"--lefi-results={out}", f"--alluredir={run.allure_dir}", f"--target={run.target}",
-"--lefi-version=" + ",".join(v.number for v in run.versions),
-    ]  # fmt: skip
-    if run.opts.fixtures:
-        cmd.append(f"--lefi-fixtures={run.opts.fixtures}")
-    if run.tls.client_cert:
-        cmd += [f"--lefi-cert={run.tls.cert}", f"--lefi-key={run.tls.key}"]
-    if run.tls.ca:
-        cmd.append(f"--lefi-ca={run.tls.ca}")
-    env = {**os.environ, "LEFI_EMBEDDED_TARGET": "1" if run.embedded else "0"}
+    how = scenario_invocation(
+        target=run.target,
+        versions=[v.number for v in run.versions],
+        results_file=out,
+        allure_dir=run.allure_dir,
+        fixtures=run.opts.fixtures,
+        tls=run.tls,
+        registry=run.reg,
+        embedded=run.embedded,
+    )
     run.progress.start_phase("scenarios", ",".join(v.number for v in run.versions))
     proc = subprocess.Popen(
-        cmd, cwd=_project_root(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        how.argv, cwd=how.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=how.env
     )
     seen = 0
     tail: list[str] = []
@@ -643,6 +642,7 @@ def _phase_fuzz(run: _Run) -> None:
             seed=seed,
             catalogue=catalogue,
             tls=run.tls,
+            registry=run.reg,
         )
         for text in getattr(result, "notes", []):
             run.note(f"fuzz v{v.number}: {text}")
@@ -685,7 +685,8 @@ def _phase_consumers(run: _Run) -> None:
         raise PartMissing("lefi_contracts.consumers has no verify_all yet")
     folder = run.opts.consumers or (run.reg.root / "consumers")
     run.progress.start_phase("consumers")
-    for r in verify(folder, target=run.target, versions=[v.number for v in run.versions], tls=run.tls):
+    numbers = [v.number for v in run.versions]
+    for r in verify(folder, target=run.target, versions=numbers, tls=run.tls, registry=run.reg):
         run.stream.emit(r)
     run.progress.end_phase()
 
@@ -744,7 +745,7 @@ def _prepare_reports(reports: Path) -> None:
 def run_gate(opts: GateOptions) -> GateOutcome:
     """Run the gate; returns the outcome (reports written). Usage errors raise UsageError (exit 2)."""
     _check_options(opts)
-    reg = registry()
+    reg = opts.registry or registry()
     versions = _select_versions(reg, opts.versions)
     progress = Progress(quiet=opts.quiet, stream=opts.progress_stream)
     reports = opts.reports_dir
@@ -917,6 +918,7 @@ def command_gate(args: argparse.Namespace) -> int:
         key=getattr(args, "key", None),
         ca=getattr(args, "ca", None),
         fixtures=Path(args.fixtures) if getattr(args, "fixtures", None) else None,
+        registry=registry(getattr(args, "contracts", None)),
     )
     outcome = run_gate(opts)
     print(f"{outcome.verdict}: {outcome.message}")

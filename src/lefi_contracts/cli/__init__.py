@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from lefi_contracts import __version__
 from lefi_contracts.cli import (
     can_i_deploy,
     diff,
@@ -21,7 +22,7 @@ from lefi_contracts.cli import (
     verify_consumer,
     versions,
 )
-from lefi_contracts.cli.common import EXIT_OK, EXIT_USAGE, ArgumentParser
+from lefi_contracts.cli.common import EXIT_OK, EXIT_USAGE, ArgumentParser, add_contracts, contracts_of
 from lefi_contracts.errors import LefiContractsError
 
 COMMANDS = (versions, serve, gate, fuzz, diff, verify_consumer, query, can_i_deploy)
@@ -29,9 +30,13 @@ COMMANDS = (versions, serve, gate, fuzz, diff, verify_consumer, query, can_i_dep
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog="lefi-contracts", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"lefi-contracts {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
     for command in COMMANDS:
         command.register(sub)
+    for p in sub.choices.values():  # every command reads its contracts from --contracts DIR when given
+        if "--contracts" not in p._option_string_actions:
+            add_contracts(p)
     return parser
 
 
@@ -40,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        with contracts_of(args):
+            return func(args)
     except LefiContractsError as exc:
         print(f"lefi-contracts: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -1,10 +1,16 @@
-"""What every command shares: exit codes, the one-line usage error, the target and TLS options."""
+"""What every command shares: exit codes, the one-line usage error, the contracts, target and TLS options."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+from lefi_contracts.resources import CONTRACTS_ENV, contracts_env
+
+if TYPE_CHECKING:
+    from lefi_contracts.contracts import Registry
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -33,4 +39,26 @@ def add_target(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cert", help="client certificate (PEM) for mutual TLS")
     p.add_argument("--key", help="client private key (PEM) for mutual TLS")
     p.add_argument("--ca", help="CA bundle (PEM) that signs the target's certificate")
-    p.add_argument("--contracts", type=Path, help="contracts folder (default: this project's contracts/)")
+    add_contracts(p)
+
+
+def add_contracts(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--contracts",
+        type=Path,
+        help=f"contracts folder with versions.yaml (default: ${CONTRACTS_ENV}, else the packaged contracts)",
+    )
+
+
+def contracts_of(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:
+    """For the duration of a command, --contracts DIR (relative to the caller's directory) is what
+    LEFI_CONTRACTS_DIR says, so every part of the command reads the same contracts."""
+    given = getattr(args, "contracts", None)
+    return contextlib.nullcontext() if given is None else contracts_env(given)
+
+
+def run_registry(args: argparse.Namespace) -> Registry:
+    """The registry of this command: --contracts DIR > LEFI_CONTRACTS_DIR > the checkout > the packaged data."""
+    from lefi_contracts.contracts import registry
+
+    return registry(getattr(args, "contracts", None))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lefi_contracts.cli.common import add_target, positive_int
+from lefi_contracts.cli.common import add_target, positive_int, run_registry
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         reports_dir=args.reports,
         tls=tls,
+        registry=run_registry(args),
     )
     print(text)
     return code

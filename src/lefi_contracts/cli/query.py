@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from lefi_contracts.cli.common import add_target
+from lefi_contracts.cli.common import add_target, run_registry
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
         target=args.target,
         tls=TlsConfig.from_options(args.cert, args.key, args.ca),
         timeout=args.timeout,
+        registry=run_registry(args),
     )
     print(text)
     return code

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lefi_contracts.cli.common import add_target
+from lefi_contracts.cli.common import add_target, run_registry
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,6 +20,6 @@ def run(args: argparse.Namespace) -> int:
     from lefi_contracts.consumers import command_verify_consumer
 
     tls = TlsConfig.from_options(args.cert, args.key, args.ca)
-    text, code = command_verify_consumer(args.file, target=args.target, tls=tls)
+    text, code = command_verify_consumer(args.file, target=args.target, tls=tls, registry=run_registry(args))
     print(text)
     return code

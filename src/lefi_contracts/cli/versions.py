@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from lefi_contracts.cli.common import EXIT_OK
+from lefi_contracts.cli.common import EXIT_OK, add_contracts, run_registry
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("versions", help="list the interface versions of the registry")
-    p.add_argument("--contracts", type=Path)
+    add_contracts(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from lefi_contracts.contracts import load_registry
-
-    reg = load_registry(args.contracts)
+    reg = run_registry(args)
     for v in reg.versions.values():
         files = ", ".join(str(p.relative_to(reg.root)) for p in v.contract_files.values())
         sunset = f" sunset {v.sunset}" if v.sunset else ""

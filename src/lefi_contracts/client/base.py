@@ -13,7 +13,7 @@ from typing import Any
 
 from lefi_contracts.client.transport import RawResponse, RequestRecord
 from lefi_contracts.contracts import QUERY_SECTIONS, VersionInfo
-from lefi_contracts.errors import UsageError
+from lefi_contracts.errors import ContractError, UsageError
 from lefi_contracts.personnummer import mask_text
 from lefi_contracts.validation.base import Violation
 
@@ -95,6 +95,8 @@ class LefiResponse:
     retry_after: str | None = None
     decode_errors: list[str] = field(default_factory=list)
     url: str = ""
+    # The protocol that decoded this answer, injected by it: its contract is the one violations() checks against.
+    protocol: VersionProtocol | None = field(default=None, repr=False, compare=False)
     _violations: list[Violation] | None = field(default=None, repr=False)
 
     @property
@@ -107,11 +109,11 @@ class LefiResponse:
         return self.http_status == 503 or (self.fault is not None and self.fault.code == "OTILLGANGLIG")
 
     def violations(self) -> list[Violation]:
-        """Contract violations of this answer (computed once, on first call)."""
+        """Contract violations of this answer against the contract of the protocol that decoded it (once)."""
         if self._violations is None:
-            from lefi_contracts.client.protocols import protocol_for  # local: keeps base free of cycles
-
-            self._violations = protocol_for(self.version).violations(self)
+            if self.protocol is None:
+                raise ContractError(f"an answer of version {self.version} without the protocol that read it")
+            self._violations = self.protocol.violations(self)
         return self._violations
 
     # -- accessors for scenario steps ---------------------------------------------------------------------
@@ -214,6 +216,7 @@ class VersionProtocol(abc.ABC):
             request=raw.request,
             retry_after=raw.headers.get("retry-after"),
             url=raw.url,
+            protocol=self,
             **kwargs,
         )
 

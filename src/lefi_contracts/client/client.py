@@ -7,7 +7,7 @@ from types import TracebackType
 from lefi_contracts.client.base import OP_QUERY, OP_TYPES, LefiResponse, Query, require_aktor
 from lefi_contracts.client.protocols import protocol_for, resolve
 from lefi_contracts.client.transport import GuardedTransport, TlsConfig
-from lefi_contracts.contracts import VersionInfo
+from lefi_contracts.contracts import Registry, VersionInfo
 from lefi_contracts.errors import TargetUnavailable, UsageError
 
 
@@ -29,11 +29,12 @@ class LefiClient:
         tls: TlsConfig | None = None,
         aktors_id: str | None = None,
         raise_on_unavailable: bool = True,
+        registry: Registry | None = None,
     ) -> None:
         if not base_url or not base_url.startswith(("http://", "https://")):
             raise UsageError(f"target must be an http:// or https:// URL, not {base_url!r}")
         self.base_url = base_url.rstrip("/")
-        self.info = resolve(version)
+        self.info = resolve(version, registry)
         if not self.info.served:
             raise UsageError(f"version {self.info.number} is retired and not served")
         self.version = self.info.number

@@ -25,7 +25,8 @@ from typing import Any
 import httpx
 
 from lefi_contracts.client.transport import TlsConfig
-from lefi_contracts.contracts import VersionInfo, registry
+from lefi_contracts.contracts import Registry, VersionInfo
+from lefi_contracts.contracts import registry as default_registry
 from lefi_contracts.errors import LefiContractsError, TargetUnavailable, UsageError
 from lefi_contracts.fuzz import negative
 from lefi_contracts.fuzz.checks import CHECKS, run_checks
@@ -261,10 +262,9 @@ def _fuzz_rest(
 
 
 def _fuzz_negative(version: VersionInfo, url: str, hints: FuzzHints, examples: int, seed: int,
-                   client: httpx.Client) -> OperationOutcome:  # fmt: skip
+                   client: httpx.Client, reg: Registry) -> OperationOutcome:  # fmt: skip
     from lefi_contracts.fuzz.soap import SoapVersionFuzzer
 
-    reg = registry()
     outcome = OperationOutcome(version.number, "hamtaFormansinformation", kind="negative")
     strict = bool(hints.actors)
     fuzzer = SoapVersionFuzzer(version, url, hints, client) if version.transport == "soap" else None
@@ -311,6 +311,7 @@ def run_fuzz(
     timeout: float = 30.0,
     tls: TlsConfig | None = None,
     provider_config: Mapping[str, Any] | None = None,
+    registry: Registry | None = None,
 ) -> FuzzResult:
     """Fuzz every selected version of the target (None: the embedded reference provider) from its own contract.
 
@@ -319,7 +320,8 @@ def run_fuzz(
     """
     if examples < 0:
         raise UsageError("--examples must not be negative")
-    selected = registry().select(versions)
+    reg = registry or default_registry()
+    selected = reg.select(versions)
     seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
     result = FuzzResult(seed=seed, examples=examples, target=target)
     started = time.perf_counter()
@@ -336,7 +338,9 @@ def run_fuzz(
                 result.outcomes.extend(_fuzz_rest(version, url, hints, examples, seed, tls))
             neg = examples if negative_examples is None else negative_examples
             if neg:
-                result.outcomes.append(_fuzz_negative(version, url, hints, max(neg // 2, 1), seed, client))
+                result.outcomes.append(
+                    _fuzz_negative(version, url, hints, max(neg // 2, 1), seed, client, reg)
+                )
     result.duration = time.perf_counter() - started
     for outcome in result.outcomes:
         result.results.extend(_results(outcome, result))
@@ -367,7 +371,8 @@ def command_fuzz(
     reports_dir: Path,
     *,
     tls: TlsConfig | None = None,
+    registry: Registry | None = None,
 ) -> tuple[str, int]:
     """`lefi-contracts fuzz`: the summary text and exit code 0 (all held) / 1 (a check failed)."""
-    result = run_fuzz(target, versions, examples, seed, reports_dir, tls=tls)
+    result = run_fuzz(target, versions, examples, seed, reports_dir, tls=tls, registry=registry)
     return result.summary(), 1 if result.failed else 0

@@ -1,6 +1,6 @@
 """Fuzzing under pytest, one test per served version (the --lefi-version option of our plugin narrows them).
 
-    pytest --pyargs lefi_contracts.fuzz.pytest_fuzz [--target URL] [--lefi-version 5,9] [--alluredir=DIR]
+    pytest --pyargs lefi_contracts.fuzz.pytest_fuzz -p lefi_contracts [--lefi-target URL] [--lefi-version 5,9] [--alluredir=DIR]
 
 Budget and seed come from LEFI_FUZZ_EXAMPLES (default 100) and LEFI_FUZZ_SEED (default: random, printed).
 A failed version fails its test with the summary and reproducers (personnummer masked); the version and the

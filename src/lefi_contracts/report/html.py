@@ -34,7 +34,9 @@ def project_root() -> Path:
 
 
 def tools_dir() -> Path:
-    return project_root() / ".tools"
+    from lefi_contracts.resources import tools_dir as resolved
+
+    return resolved()
 
 
 @dataclass
