@@ -17,13 +17,17 @@ from typing import Any
 
 import httpx
 import pytest
-from provider_testkit import CLEAN_NOW, LISTS, served, soap_body
+from lxml import etree
+from provider_testkit import CLEAN_NOW, LISTS, served, soap_body, version_ids
 
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.provider import ProviderConfig, running_provider
 from lefi_contracts.provider.app import Provider
+from lefi_contracts.provider.render import _escape, answer_envelope, build_xml, envelope, validator_for
+from lefi_contracts.provider.rules import Query, Rejected
 
 DIGESTS = Path(__file__).with_name("answer_digests.json")
+SOAP = [v for v in served() if v.transport == "soap"]
 SYSTEM_ACTOR = "system-vendor"  # the catalogue's ombud: the caller for personas that are persons, not actors
 
 
@@ -121,3 +125,59 @@ def test_every_answer_byte_is_unchanged(provider_url: str, provider_db: Path) ->
     changed = sorted(k for k in expected if actual[k] != expected[k])
     assert not changed, f"{len(changed)} of {len(expected)} answers changed, e.g. {changed[:5]}"
     assert len(expected) >= 200
+
+
+def _xml_chars() -> Iterator[str]:
+    """Every character XML 1.0 can carry, in chunks (the Char production)."""
+    ranges = [(0x9, 0xA), (0xD, 0xD), (0x20, 0xD7FF), (0xE000, 0xFFFD), (0x10000, 0x10FFFF)]
+    chars = [chr(c) for lo, hi in ranges for c in range(lo, hi + 1)]
+    for i in range(0, len(chars), 4096):
+        yield "".join(chars[i : i + 4096]) + "&<>\r\n\"'"
+
+
+def test_text_rendering_escapes_every_character_as_lxml_does() -> None:
+    compared = 0
+    for chunk in _xml_chars():
+        elem = etree.Element("{urn:x}t", nsmap={None: "urn:x"})
+        elem.text = chunk
+        assert etree.tostring(elem, encoding="UTF-8") == f'<t xmlns="urn:x">{_escape(chunk)}</t>'.encode()
+        compared += 1
+    assert compared > 250
+
+
+@pytest.mark.parametrize("v", SOAP, ids=version_ids(SOAP))
+def test_rendered_answers_are_the_tree_path_bytes(provider_db: Path, v: VersionInfo) -> None:
+    """answer_envelope (text from the XSD plan) gives envelope(build_xml) byte for byte for the provider's own
+    answers, and None (the caller's checked tree path) for what the XSD does not allow."""
+    provider = Provider(ProviderConfig(db_path=provider_db, now=CLEAN_NOW))
+    eng, personas = provider.engine, provider.store.personas()
+    lists = {k: sorted(eng.allowed(v, k)) for k in LISTS}
+    answers = []
+    for p in personas.values():
+        actor = p.get("aktorsId", personas[SYSTEM_ACTOR]["aktorsId"])
+        try:
+            if "personnummer" in p and "period" in p:
+                q = Query(
+                    actor,
+                    p.get("anvandare"),
+                    p["personnummer"],
+                    p["period"]["from"],
+                    p["period"]["tom"],
+                    lists,
+                )
+                answers.append(("hamtaFormansinformationSvar", eng.hamta(v, q)))
+            available = eng.tillgangliga(v, actor)
+        except Rejected:
+            continue
+        available.pop("ansprak", None)
+        available.pop("beslut", None)
+        answers.append(("hamtaTillgangligaInformationstyperSvar", available))
+    for element, data in answers:
+        assert answer_envelope(v, element, data) == envelope(build_xml(v, element, data)), element
+    assert len(answers) >= 30
+    for element in ("hamtaFormansinformationSvar", "hamtaTillgangligaInformationstyperSvar"):
+        assert answer_envelope(v, element, {"noSuchKey": []}) is None
+        assert validator_for(v).validate(build_xml(v, element, {})) == (
+            answer_envelope(v, element, {}) is not None
+        )
+    assert answer_envelope(v, "hamtaFormansinformationSvar", {"utlamnare": [{"utlamnare": "\x01"}]}) is None

@@ -87,7 +87,7 @@ class UnknownElement(ValueError):
 class _Plan:
     """Child elements of one XSD element declaration, in the schema's sequence order (computed once)."""
 
-    __slots__ = ("children", "names", "simple")
+    __slots__ = ("_subplans", "children", "names", "simple")
 
     def __init__(self, decl: Any) -> None:
         self.simple = decl.type.is_simple() or decl.type.has_simple_content()
@@ -95,6 +95,13 @@ class _Plan:
         if not self.simple and decl.type.content is not None:
             self.children = [(c.local_name, c) for c in decl.type.content.iter_elements()]
         self.names = frozenset(name for name, _ in self.children)
+        self._subplans: list[tuple[str, _Plan]] | None = None
+
+    def subplans(self) -> list[tuple[str, _Plan]]:
+        """The children's own plans (resolved on first use: a recursive XSD type must not recurse here)."""
+        if self._subplans is None:
+            self._subplans = [(name, _plan(child)) for name, child in self.children]
+        return self._subplans
 
 
 _plans: dict[int, _Plan] = {}
@@ -139,6 +146,88 @@ def build_xml(v: VersionInfo, element: str, data: dict[str, Any]) -> etree._Elem
     root = etree.Element(f"{{{ns}}}{element}", nsmap={None: ns})
     _fill(root, schema.elements[element], ns, data)
     return root
+
+
+def _escape(text: str) -> str:
+    """Text content escaped exactly as libxml2 serialises it (tests compare every XML character with lxml)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def _render(out: list[str], name: str, plan: _Plan, value: Any) -> None:
+    """`value` as element `name`, as text, the way _fill + lxml's serialiser would write it."""
+    if plan.simple or not isinstance(value, dict):
+        out.append(f"<{name}>{_escape(_text(value))}</{name}>")
+        return
+    out.append(f"<{name}>")
+    if _render_children(out, plan, value):
+        out.append(f"</{name}>")
+    else:
+        out[-1] = f"<{name}/>"
+
+
+def _render_children(out: list[str], plan: _Plan, value: dict[str, Any]) -> bool:
+    if not plan.names.issuperset(value):
+        raise UnknownElement(sorted(set(value) - plan.names))
+    mark = len(out)
+    for name, child in plan.subplans():
+        item = value.get(name)
+        if item is None:
+            continue
+        for one in item if isinstance(item, list) else (item,):
+            _render(out, name, child, one)
+    return len(out) > mark
+
+
+class _AnswerForm:
+    """What rendering one answer element of one version needs, worked out once: its plan, its start tag with
+    the namespace declaration, and the envelope around it, all as lxml writes them."""
+
+    __slots__ = ("empty", "end", "head", "plan", "start", "tail", "validator")
+
+    def __init__(self, v: VersionInfo, element: str) -> None:
+        schema = schema_for(v)
+        ns = v.namespace or schema.target_namespace
+        self.plan = _plan(schema.elements[element])
+        self.empty = etree.tostring(etree.Element(f"{{{ns}}}{element}", nsmap={None: ns}), encoding="unicode")
+        self.start, self.end = self.empty[:-2] + ">", f"</{element}>"
+        marker = "lefi-answer-goes-here"
+        self.head, self.tail = envelope(etree.Element(marker)).split(f"<{marker}/>".encode())
+        self.validator = validator_for(v)
+
+
+_forms: dict[tuple[str, str], _AnswerForm] = {}
+_PARSE_OWN = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def answer_envelope(v: VersionInfo, element: str, data: dict[str, Any]) -> bytes | None:
+    """The SOAP envelope of a valid answer, rendered as text from the XSD plan: the bytes
+    envelope(build_xml(...)) gives, about ten times faster. The text is parsed and validated by lxml against the
+    version's XSD before it is returned, as strictly as the tree path; None when in any doubt (a key the XSD
+    lacks, a character XML cannot carry, an invalid answer): the caller then takes the tree path, which decides."""
+    key = (str(v.contract_file("xsd")), element)
+    form = _forms.get(key)
+    if form is None:
+        form = _forms[key] = _AnswerForm(v, element)
+    out = [form.start]
+    try:
+        if _render_children(out, form.plan, data):
+            out.append(form.end)
+        else:
+            out[0] = form.empty
+        text = "".join(out).encode("utf-8")
+        if not form.validator.validate(etree.fromstring(text, _PARSE_OWN)):
+            return None
+    except (UnknownElement, etree.XMLSyntaxError, UnicodeEncodeError, ValueError):
+        return None
+    return form.head + text + form.tail
 
 
 def validator_for(v: VersionInfo) -> etree.XMLSchema:
