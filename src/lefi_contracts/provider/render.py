@@ -84,10 +84,13 @@ class UnknownElement(ValueError):
     """The data has a key the version's XSD has no element for."""
 
 
+_ChildText = tuple[str, "_Plan", bool, str, str, str]
+
+
 class _Plan:
     """Child elements of one XSD element declaration, in the schema's sequence order (computed once)."""
 
-    __slots__ = ("_subplans", "children", "names", "simple")
+    __slots__ = ("_texts", "children", "names", "simple")
 
     def __init__(self, decl: Any) -> None:
         self.simple = decl.type.is_simple() or decl.type.has_simple_content()
@@ -95,13 +98,17 @@ class _Plan:
         if not self.simple and decl.type.content is not None:
             self.children = [(c.local_name, c) for c in decl.type.content.iter_elements()]
         self.names = frozenset(name for name, _ in self.children)
-        self._subplans: list[tuple[str, _Plan]] | None = None
+        self._texts: list[_ChildText] | None = None
 
-    def subplans(self) -> list[tuple[str, _Plan]]:
-        """The children's own plans (resolved on first use: a recursive XSD type must not recurse here)."""
-        if self._subplans is None:
-            self._subplans = [(name, _plan(child)) for name, child in self.children]
-        return self._subplans
+    def texts(self) -> list[_ChildText]:
+        """Per child: name, plan, whether it holds text, and its tags as written (resolved on first use, so
+        that a recursive XSD type does not recurse here)."""
+        if self._texts is None:
+            self._texts = []
+            for name, child in self.children:
+                plan = _plan(child)
+                self._texts.append((name, plan, plan.simple, f"<{name}>", f"</{name}>", f"<{name}/>"))
+        return self._texts
 
 
 _plans: dict[int, _Plan] = {}
@@ -161,28 +168,25 @@ def _escape(text: str) -> str:
     return text
 
 
-def _render(out: list[str], name: str, plan: _Plan, value: Any) -> None:
-    """`value` as element `name`, as text, the way _fill + lxml's serialiser would write it."""
-    if plan.simple or not isinstance(value, dict):
-        out.append(f"<{name}>{_escape(_text(value))}</{name}>")
-        return
-    out.append(f"<{name}>")
-    if _render_children(out, plan, value):
-        out.append(f"</{name}>")
-    else:
-        out[-1] = f"<{name}/>"
-
-
 def _render_children(out: list[str], plan: _Plan, value: dict[str, Any]) -> bool:
+    """The children of `value` as text, the way _fill + lxml's serialiser write them; False if there are none."""
     if not plan.names.issuperset(value):
         raise UnknownElement(sorted(set(value) - plan.names))
     mark = len(out)
-    for name, child in plan.subplans():
+    append = out.append
+    for name, child, simple, start, end, empty in plan.texts():
         item = value.get(name)
         if item is None:
             continue
         for one in item if isinstance(item, list) else (item,):
-            _render(out, name, child, one)
+            if simple or not isinstance(one, dict):
+                append(f"{start}{_escape(one if type(one) is str else _text(one))}{end}")
+            else:
+                append(start)
+                if _render_children(out, child, one):
+                    append(end)
+                else:
+                    out[-1] = empty
     return len(out) > mark
 
 

@@ -46,6 +46,8 @@ def _screen(body: bytes) -> None:
     parser = safe_et.DefusedXMLParser(
         target=_Discard(), forbid_dtd=True, forbid_entities=True, forbid_external=True
     )
+    # ElementTree's default handler only resolves entities of a DTD, which the DTD handler has refused already
+    parser.parser.DefaultHandlerExpand = None
     parser.feed(body)
     parser.close()
 
