@@ -39,8 +39,11 @@ def schema_for(v: VersionInfo) -> xmlschema.XMLSchema:
         return cached
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # what json.dumps would build per call
+
+
 def to_json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _JSON.encode(data).encode("utf-8")
 
 
 def felsvar(meddelande: str, now: dt.datetime) -> bytes:
