@@ -64,7 +64,8 @@ def running_provider(
     sock = _bind(host, port)
     actual_port = sock.getsockname()[1]
     server = uvicorn.Server(_uvicorn_config(config, ssl))
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # not the main thread
+    if hasattr(server, "install_signal_handlers"):  # uvicorn < 0.29; later ones skip signals off the main thread
+        server.install_signal_handlers = lambda: None  # type: ignore[attr-defined]
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="lefi-provider", daemon=True
     )
