@@ -1,6 +1,7 @@
 """Provider throughput on loopback beside a minimal ASGI responder under the same uvicorn settings, and the ratio.
 
 Run: .venv/bin/python benchmarks/bench_provider.py [--seconds 3] [--rounds 3] [--connections 32] [--profile]
+     [--baseline GIT_REV]
 
 Each server runs in its own process (same uvicorn.Config: h11, log_level warning, no access log,
 lifespan off, one worker; the provider through provider.server._uvicorn_config, as `serve` runs it) while this
@@ -8,6 +9,8 @@ process drives it with a lean asyncio HTTP/1.1 keep-alive client (httpx would be
 Workloads: the minimal responder; the provider's health endpoint (routing + JSON only); a v9 REST query and a
 v8 SOAP query of a persona with data (SQLite + rules + JSON or XSD-checked XML). Goal: provider / minimal >= 0.5.
 --profile runs the query workloads once more under cProfile inside the provider process and prints the top.
+--baseline REV also runs the provider of that commit (src/ and contracts/ from `git archive`, its own database)
+in the same rounds, so that before/after ratios are measured side by side under the same machine load.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -63,11 +67,15 @@ def _serve(kind: str, db: str, profile_out: str | None) -> None:
 
 
 class Server:
-    def __init__(self, kind: str, db: str, profile_out: str | None = None) -> None:
+    def __init__(self, kind: str, db: str, profile_out: str | None = None, src: str | None = None) -> None:
         cmd = [sys.executable, __file__, "--serve", kind, "--db", db]
         if profile_out:
             cmd += ["--profile-out", profile_out]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        env = dict(os.environ)
+        if src:  # another checkout's lefi_contracts (and, found next to it, its contracts/) goes first
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+            env.pop("LEFI_CONTRACTS_DIR", None)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         line = self.proc.stdout.readline() if self.proc.stdout else ""
         if not line.strip().isdigit():
             self.proc.kill()
@@ -113,19 +121,59 @@ async def _connection(
         writer.close()
 
 
-async def _drive(port: int, requests: list[bytes], seconds: float, connections: int) -> tuple[float, int]:
+async def _drive(
+    port: int, requests: list[bytes], seconds: float, connections: int
+) -> tuple[float, int, int]:
     counts = [0, 0]
     start = time.perf_counter()
     await asyncio.gather(
         *(_connection(port, requests, start + seconds, counts, k) for k in range(connections))
     )
     elapsed = time.perf_counter() - start
-    return counts[0] / elapsed, counts[1]
+    return counts[0] / elapsed, counts[1], counts[0] + counts[1]
 
 
 def rate(port: int, requests: list[bytes], seconds: float, connections: int) -> tuple[float, int]:
+    value, bad, _ = measure(port, requests, seconds, connections)
+    return value, bad
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux /proc), None where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(
+    port: int, requests: list[bytes], seconds: float, connections: int, pid: int | None = None
+) -> tuple[float, int, float | None]:
+    """(200 answers per second, non-200 answers, the server's CPU microseconds per answer or None).
+
+    CPU time per answer hardly depends on what else the machine runs, unlike req/s on a shared machine."""
     asyncio.run(_drive(port, requests, min(1.0, seconds / 4), connections))  # warm-up (caches, connections)
-    return asyncio.run(_drive(port, requests, seconds, connections))
+    cpu_before = _cpu_seconds(pid) if pid else None
+    value, bad, answers = asyncio.run(_drive(port, requests, seconds, connections))
+    cpu_after = _cpu_seconds(pid) if pid else None
+    per_answer = None
+    if cpu_before is not None and cpu_after is not None and answers:
+        per_answer = (cpu_after - cpu_before) / answers * 1e6
+    return value, bad, per_answer
+
+
+def baseline_checkout(rev: str, into: str) -> str:
+    """src/ and contracts/ of commit `rev` extracted under `into` (read-only use of git); returns its src dir."""
+    repo = Path(__file__).resolve().parent.parent
+    archive = os.path.join(into, "baseline.tar")
+    with open(archive, "wb") as out:
+        done = subprocess.run(["git", "-C", str(repo), "archive", rev, "src", "contracts"], stdout=out)
+    if done.returncode != 0:
+        raise SystemExit(f"bench_provider: cannot read commit {rev}")
+    with tarfile.open(archive) as tar:
+        tar.extractall(os.path.join(into, "baseline"), filter="data")
+    return os.path.join(into, "baseline", "src")
 
 
 def workloads(port: int) -> dict[str, list[bytes]]:
@@ -159,6 +207,9 @@ def main() -> int:
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument(
+        "--baseline", metavar="GIT_REV", help="also run the provider of this commit, side by side"
+    )
     ap.add_argument("--serve", choices=["minimal", "provider"], help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("--profile-out", help=argparse.SUPPRESS)
@@ -169,27 +220,49 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="lefi-bench-") as tmp:
         db = os.path.join(tmp, "lefi.sqlite")
         results: dict[str, float] = {}
-        minimal, provider = Server("minimal", db), Server("provider", db)
+        cpu_us: dict[str, float] = {}  # the server's CPU time per answer, best round
+        load_before = os.getloadavg()[0]
+        servers = {"minimal": Server("minimal", db), "provider": Server("provider", db)}
+        if args.baseline:
+            src = baseline_checkout(args.baseline, tmp)
+            servers["baseline"] = Server("provider", os.path.join(tmp, "baseline.sqlite"), src=src)
         try:  # rounds interleave the workloads, best of each: a busy machine skews one round, not the ratio
-            mixes = {"minimal ASGI": (minimal.port, [_request("GET", "/", {}, b"")])}
-            mixes.update({k: (provider.port, v) for k, v in workloads(provider.port).items()})
+            minimal = servers["minimal"]
+            mixes = {"minimal ASGI": (minimal, [_request("GET", "/", {}, b"")])}
+            for label in ("provider", "baseline"):
+                if label in servers:
+                    for name, reqs in workloads(servers[label].port).items():
+                        shown = name if label == "provider" else name.replace("provider", "baseline")
+                        mixes[shown] = (servers[label], reqs)
             for _ in range(args.rounds):
-                for name, (port, reqs) in mixes.items():
-                    value, bad = rate(port, reqs, args.seconds, args.connections)
+                for name, (server, reqs) in mixes.items():
+                    value, bad, cpu = measure(
+                        server.port, reqs, args.seconds, args.connections, server.proc.pid
+                    )
                     results[name] = max(results.get(name, 0.0), value)
+                    if cpu is not None:
+                        cpu_us[name] = min(cpu_us.get(name, cpu), cpu)
                     if bad:
                         print(f"warning: {bad} non-200 answers in {name}", file=sys.stderr)
         finally:
-            minimal.stop()
-            provider.stop()
+            for server in servers.values():
+                server.stop()
         base = results["minimal ASGI"]
         print(
             f"loopback, {args.connections} keep-alive connections, best of {args.rounds} rounds of {args.seconds:g} s,"
-            f" cpus={os.cpu_count()}, load average {os.getloadavg()[0]:.1f}"
+            f" cpus={os.cpu_count()}, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
         )
+        if args.baseline:
+            print(f"  baseline = the provider of {args.baseline}, in the same rounds")
+        base_cpu = cpu_us.get("minimal ASGI")
         for name, value in results.items():
-            print(f"  {name:<28} {value:9.0f} req/s   ratio {value / base:5.2f}")
+            line = f"  {name:<28} {value:9.0f} req/s   ratio {value / base:5.2f}"
+            if base_cpu and name in cpu_us:
+                line += f"   server CPU {cpu_us[name]:6.0f} us/answer (ratio {base_cpu / cpu_us[name]:4.2f})"
+            print(line)
         print(json.dumps({k: round(v, 1) for k, v in results.items()}))
+        if cpu_us:
+            print(json.dumps({f"{k} cpu_us": round(v, 1) for k, v in cpu_us.items()}))
         if args.profile:
             out = os.path.join(tmp, "provider.prof")
             prof = Server("provider", db, out)

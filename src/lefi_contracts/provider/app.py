@@ -36,6 +36,7 @@ from lefi_contracts.provider.faults import ActiveFaults
 from lefi_contracts.provider.maintenance import MaintenanceWindow, active_window
 from lefi_contracts.provider.render import (
     UnknownElement,
+    answer_envelope,
     build_xml,
     encode_xml,
     encode_xml_lax,
@@ -248,7 +249,8 @@ class Provider:
                 else:
                     data = self.engine.hamta(v, parsed.query)
                     element = "hamtaFormansinformationSvar"
-                return Response(envelope(self.encode(v, element, data)), 200, media_type=XML)
+                fast = None if self.faults.on("wrong-namespace", v) else answer_envelope(v, element, data)
+                return Response(fast or envelope(self.encode(v, element, data)), 200, media_type=XML)
             except Rejected as exc:
                 return self.soap_fault(v, 500, exc.soap_faultcode, exc.meddelande, exc.kod)
             except TooLarge:

@@ -1,7 +1,9 @@
 """Per-version rendering of the engine's answer: JSON for REST versions, XML (through the version's XSD) for SOAP.
 
-XML is encoded with xmlschema against the version's own XSD, with unordered=True so that element order follows
-the schema's sequences, not the dict. The schemas are cached: building one takes about 100 ms.
+Answers are written as text from per-version XSD plans (answer_envelope), then parsed and validated by lxml
+against the version's XSD before they are sent; anything in doubt goes the tree way (build_xml + lxml validation),
+and what does not fit the XSD to xmlschema's encoder (unordered=True: element order follows the schema's
+sequences, not the dict), which says what is wrong. The schemas are cached: building one takes 100 ms to seconds.
 """
 
 from __future__ import annotations
@@ -39,8 +41,11 @@ def schema_for(v: VersionInfo) -> xmlschema.XMLSchema:
         return cached
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # what json.dumps would build per call
+
+
 def to_json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _JSON.encode(data).encode("utf-8")
 
 
 def felsvar(meddelande: str, now: dt.datetime) -> bytes:
@@ -84,10 +89,13 @@ class UnknownElement(ValueError):
     """The data has a key the version's XSD has no element for."""
 
 
+_ChildText = tuple[str, "_Plan", bool, str, str, str]
+
+
 class _Plan:
     """Child elements of one XSD element declaration, in the schema's sequence order (computed once)."""
 
-    __slots__ = ("children", "names", "simple")
+    __slots__ = ("_texts", "children", "names", "simple")
 
     def __init__(self, decl: Any) -> None:
         self.simple = decl.type.is_simple() or decl.type.has_simple_content()
@@ -95,6 +103,17 @@ class _Plan:
         if not self.simple and decl.type.content is not None:
             self.children = [(c.local_name, c) for c in decl.type.content.iter_elements()]
         self.names = frozenset(name for name, _ in self.children)
+        self._texts: list[_ChildText] | None = None
+
+    def texts(self) -> list[_ChildText]:
+        """Per child: name, plan, whether it holds text, and its tags as written (resolved on first use, so
+        that a recursive XSD type does not recurse here)."""
+        if self._texts is None:
+            self._texts = []
+            for name, child in self.children:
+                plan = _plan(child)
+                self._texts.append((name, plan, plan.simple, f"<{name}>", f"</{name}>", f"<{name}/>"))
+        return self._texts
 
 
 _plans: dict[int, _Plan] = {}
@@ -139,6 +158,85 @@ def build_xml(v: VersionInfo, element: str, data: dict[str, Any]) -> etree._Elem
     root = etree.Element(f"{{{ns}}}{element}", nsmap={None: ns})
     _fill(root, schema.elements[element], ns, data)
     return root
+
+
+def _escape(text: str) -> str:
+    """Text content escaped exactly as libxml2 serialises it (tests compare every XML character with lxml)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def _render_children(out: list[str], plan: _Plan, value: dict[str, Any]) -> bool:
+    """The children of `value` as text, the way _fill + lxml's serialiser write them; False if there are none."""
+    if not plan.names.issuperset(value):
+        raise UnknownElement(sorted(set(value) - plan.names))
+    mark = len(out)
+    append = out.append
+    for name, child, simple, start, end, empty in plan.texts():
+        item = value.get(name)
+        if item is None:
+            continue
+        for one in item if isinstance(item, list) else (item,):
+            if simple or not isinstance(one, dict):
+                append(f"{start}{_escape(one if type(one) is str else _text(one))}{end}")
+            else:
+                append(start)
+                if _render_children(out, child, one):
+                    append(end)
+                else:
+                    out[-1] = empty
+    return len(out) > mark
+
+
+class _AnswerForm:
+    """What rendering one answer element of one version needs, worked out once: its plan, its start tag with
+    the namespace declaration, and the envelope around it, all as lxml writes them."""
+
+    __slots__ = ("empty", "end", "head", "plan", "start", "tail", "validator")
+
+    def __init__(self, v: VersionInfo, element: str) -> None:
+        schema = schema_for(v)
+        ns = v.namespace or schema.target_namespace
+        self.plan = _plan(schema.elements[element])
+        self.empty = etree.tostring(etree.Element(f"{{{ns}}}{element}", nsmap={None: ns}), encoding="unicode")
+        self.start, self.end = self.empty[:-2] + ">", f"</{element}>"
+        marker = "lefi-answer-goes-here"
+        self.head, self.tail = envelope(etree.Element(marker)).split(f"<{marker}/>".encode())
+        self.validator = validator_for(v)
+
+
+_forms: dict[tuple[str, str], _AnswerForm] = {}
+_PARSE_OWN = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def answer_envelope(v: VersionInfo, element: str, data: dict[str, Any]) -> bytes | None:
+    """The SOAP envelope of a valid answer, rendered as text from the XSD plan: the bytes
+    envelope(build_xml(...)) gives, about ten times faster. The text is parsed and validated by lxml against the
+    version's XSD before it is returned, as strictly as the tree path; None when in any doubt (a key the XSD
+    lacks, a character XML cannot carry, an invalid answer): the caller then takes the tree path, which decides."""
+    key = (str(v.contract_file("xsd")), element)
+    form = _forms.get(key)
+    if form is None:
+        form = _forms[key] = _AnswerForm(v, element)
+    out = [form.start]
+    try:
+        if _render_children(out, form.plan, data):
+            out.append(form.end)
+        else:
+            out[0] = form.empty
+        text = "".join(out).encode("utf-8")
+        if not form.validator.validate(etree.fromstring(text, _PARSE_OWN)):
+            return None
+    except (UnknownElement, etree.XMLSyntaxError, UnicodeEncodeError, ValueError):
+        return None
+    return form.head + text + form.tail
 
 
 def validator_for(v: VersionInfo) -> etree.XMLSchema:

@@ -64,7 +64,9 @@ def running_provider(
     sock = _bind(host, port)
     actual_port = sock.getsockname()[1]
     server = uvicorn.Server(_uvicorn_config(config, ssl))
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # not the main thread
+    # uvicorn < 0.29 installs signal handlers itself; later ones skip them off the main thread
+    if hasattr(server, "install_signal_handlers"):
+        server.install_signal_handlers = lambda: None
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="lefi-provider", daemon=True
     )
