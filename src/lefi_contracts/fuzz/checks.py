@@ -19,7 +19,6 @@ __all__ = ["CHECKS", "Check", "Exchange", "Finding", "invalid_reasons", "run_che
 Check = Callable[[Exchange], list[str]]
 
 
-
 def _as_check(item: Rule) -> Check:
     """The rule as a plain function carrying its docstring (schemathesis shows it)."""
 

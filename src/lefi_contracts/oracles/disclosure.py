@@ -20,6 +20,7 @@ lies wholly before `from` or wholly after `tom`: outside by every reading, not j
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
@@ -264,15 +265,27 @@ def person_asked(ex: Exchange) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------- versions
-def _element_names(body: bytes) -> set[str]:
-    """Local names of every element of an XML answer (bounded: entities off, no network, body already capped)."""
+def _xml_paths(body: bytes) -> set[tuple[str, ...]]:
+    """Local-name paths of every element of an XML answer: what the XSD-guided decoding drops is kept here.
+    Bounded: entities off, no network, no huge trees, and the body was already capped by the transport."""
     try:
         root = etree.fromstring(
             body, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
         )
     except (etree.XMLSyntaxError, ValueError):
         return set()
-    return {etree.QName(e).localname for e in root.iter() if isinstance(e.tag, str)}
+    paths: set[tuple[str, ...]] = set()
+    for elem in root.iter():
+        if isinstance(elem.tag, str):
+            names = [
+                etree.QName(e).localname for e in [elem, *elem.iterancestors()] if isinstance(e.tag, str)
+            ]
+            paths.add(tuple(reversed(names)))
+    return paths
+
+
+def _data_paths(data: Mapping[str, Any] | None) -> set[tuple[str, ...]]:
+    return {tuple(re.sub(r"\[\d+\]", "", path).strip("/").split("/")) for path, _, _ in walk(data)}
 
 
 def _group_codes(version: VersionInfo) -> frozenset[str]:
@@ -280,6 +293,12 @@ def _group_codes(version: VersionInfo) -> frozenset[str]:
     own = {g.kod for g in codes.groups_for_version(version.number)}
     own |= {g.kod for g in codes.ovrig_information_for_version(version.number)}
     return frozenset(own)
+
+
+@lru_cache(maxsize=1)
+def _all_group_codes() -> frozenset[str]:
+    codes = load_codes()
+    return frozenset(g.kod for g in (*codes.formansgrupper, *codes.ovrig_information))
 
 
 def _later(version: VersionInfo) -> bool:
@@ -305,30 +324,20 @@ def no_later_structure(ex: Exchange) -> list[str]:
         return []
     v, out = ex.version, []
     later_names = later_only_names(v)
-    seen = _element_names(ex.body) if v.transport == "soap" else set()
-    seen |= {key for _, key, _ in walk(ex.data)}
+    paths = (_xml_paths(ex.body) if v.transport == "soap" else set()) | _data_paths(ex.data)
+    seen = {p[-1] for p in paths if p}
     out += [
         f"{name}: only a later version's contract has it (v{v.number})" for name in sorted(seen & later_names)
     ]
-    own_codes = _group_codes(v)
+    own_codes, every_group = _group_codes(v), _all_group_codes()
     for path, key, value in walk(ex.data):
-        if key == "kod" and isinstance(value, str) and value.startswith(("FK:", "PM:")) and ":" in value:
-            is_group = value in {
-                g.kod for g in (*load_codes().formansgrupper, *load_codes().ovrig_information)
-            }
-            if (
-                is_group
-                and value not in own_codes
-                and not (v.behaviour.pensionsmyndigheten and value.startswith("PM:"))
-            ):
-                out.append(f"{path}: group code {value} is not served by v{v.number}")
-    if v.behaviour.preliminara_utbetalningar == "legacy":
-        prelim = dicts(fk_data(ex.data).get("preliminarautbetalningar"))
-        carrying = [d for d in details(prelim) if d.get("beloppstyp") is not None]
-        if carrying:
-            out.append(
-                f"{len(carrying)} preliminary payment detail(s) carry a beloppstyp in legacy v{v.number}"
-            )
+        if key != "kod" or value not in every_group or value in own_codes:
+            continue
+        if not (v.behaviour.pensionsmyndigheten and str(value).startswith("PM:")):
+            out.append(f"{path}: group code {value} is not served by v{v.number}")
+    legacy_detail = ("preliminarautbetalningar", "utbetalningsdetalj", "beloppstyp")
+    if v.behaviour.preliminara_utbetalningar == "legacy" and any(p[-3:] == legacy_detail for p in paths):
+        out.append(f"a preliminary payment detail carries a beloppstyp in legacy v{v.number}")
     if not v.behaviour.pensionsmyndigheten:
         out += [f"Pensionsmyndigheten's {k} in v{v.number}" for k in PM_KEYS if (ex.data or {}).get(k)]
         pm_only = sorted({key for _, key, _ in walk(fk_data(ex.data)) if key in PM_ONLY_KEYS})

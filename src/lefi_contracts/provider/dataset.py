@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from lefi_contracts import personnummer
+from lefi_contracts.calendar import add_years
 from lefi_contracts.contracts import default_contracts_dir
 from lefi_contracts.errors import ContractError
 
@@ -1083,17 +1084,10 @@ def _actors_and_users(b: _Builder, personas: dict[str, dict[str, Any]]) -> None:
             "aktorsId": muni,
             "description": description,
             "granted": granted,
-            "expires": iso(_add_years(g, years)),
+            "expires": iso(add_years(g, years)),
             "clock": clock,
             "valid_at_clock": valid,
         }
-
-
-def _add_years(d: dt.date, years: int) -> dt.date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
 
 
 def _slug(text: str) -> str:

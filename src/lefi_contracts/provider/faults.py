@@ -179,6 +179,32 @@ _SPECS: tuple[FaultSpec, ...] = (
     ),
 )
 
+# -- disclosure faults (issue 12): each breaks one disclosure rule of lefi_contracts.oracles.disclosure ---------
+_DISCLOSURE_SPECS: tuple[FaultSpec, ...] = (
+    FaultSpec(
+        "period-ignored",
+        "the asked period is ignored: ärenden, payments and PM data from any date are delivered",
+        _all,
+    ),
+    FaultSpec(
+        "unasked-group-delivered",
+        "every FK group the aktör may read is delivered under formansinformation, asked or not",
+        _all,
+    ),
+    FaultSpec(
+        "other-person-in-answer",
+        "the answer names another person's personnummer (in the utlämnare's tillstånd text)",
+        _all,
+    ),
+    FaultSpec(
+        "later-structure-leaks",
+        "förebyggande sjukpenning is also delivered in v8's own set forebyggandeSjukpenningsarende",
+        _inside,
+    ),
+)
+_SPECS = _SPECS + _DISCLOSURE_SPECS
+# -- end of disclosure faults ---------------------------------------------------------------------------------
+
 _BY_NAME = {spec.name: spec for spec in _SPECS}
 
 
