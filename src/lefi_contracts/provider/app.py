@@ -288,7 +288,7 @@ class Provider:
                     ),
                     None,
                 )
-                if donor is not None:
+                if donor is not None and donor.number != v.number:
                     return encode_xml(donor, element, data, namespace=v.namespace)
             return encode_xml_lax(v, element, data)  # a fault whose point is an XSD violation
 

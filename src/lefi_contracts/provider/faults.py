@@ -179,6 +179,13 @@ _SPECS: tuple[FaultSpec, ...] = (
     ),
 )
 
+
+def _has_later(v: VersionInfo) -> bool:
+    """A version some later served version extends (every one but the newest)."""
+    served = [x.number for x in registry().served()]
+    return v.number in served and served.index(v.number) < len(served) - 1
+
+
 # -- disclosure faults (issue 12): each breaks one disclosure rule of lefi_contracts.oracles.disclosure ---------
 _DISCLOSURE_SPECS: tuple[FaultSpec, ...] = (
     FaultSpec(
@@ -198,8 +205,9 @@ _DISCLOSURE_SPECS: tuple[FaultSpec, ...] = (
     ),
     FaultSpec(
         "later-structure-leaks",
-        "förebyggande sjukpenning is also delivered in v8's own set forebyggandeSjukpenningsarende",
-        _inside,
+        "a later version's structure leaks into an older one: v8's own set forebyggandeSjukpenningsarende where "
+        "förebyggande sjukpenning is delivered inside sjukpenning, else a group code only a later version serves",
+        lambda v: _has_later(v),
     ),
 )
 _SPECS = _SPECS + _DISCLOSURE_SPECS

@@ -262,6 +262,24 @@ class Engine:
                         }
                     )
             granted[name] = ok
+        # -- disclosure fault (issue 12): a later version's group code where the own set cannot leak ----------
+        if (
+            self.faults.on("later-structure-leaks", v)
+            and v.behaviour.forebyggande_sjukpenning.mode == "own_set"
+        ):
+            later = [
+                k
+                for k, c in self.group_info.items()
+                if c.get("utlamnare") == "FK" and k not in v.behaviour.formansgrupper
+            ]
+            for code in later[:1]:
+                avvikelser.setdefault("formansinformation", []).append(
+                    {
+                        "avvikelse": {"kod": "OBEHORIG", "beskrivning": "Aktören saknar behörighet."},
+                        "formansgrupp": {"kod": code, "beskrivning": self.describe(code)},
+                    }
+                )
+        # -- end of disclosure fault ----------------------------------------------------------------------
         # -- disclosure fault (issue 12) ------------------------------------------------------------------
         if self.faults.on("unasked-group-delivered", v):
             asked = set(granted["formansinformation"])
