@@ -165,3 +165,8 @@ def agency_contributions(data: Data | None, agency: str) -> list[str]:
     return agency_data(data, agency) + [
         a["kod"] for a in avvikelser(data) if a["kod"].startswith(f"{agency}:")
     ]
+
+
+def nothing_in(data: Data | None, key: str) -> list[str]:
+    """['no <key> delivered'] when formansinformation/<key> is empty: a rule over nothing proves nothing."""
+    return [] if fk_items(data, key) else [f"no {key} delivered"]
