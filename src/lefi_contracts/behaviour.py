@@ -28,6 +28,7 @@ REQUEST_KINDS = {wire: attr for attr, wire in QUERY_LISTS.items()}
 # Given-step phrases -> catalogue names: data, next to the features that use them.
 PHRASES_FILE = Path(__file__).resolve().parents[2] / "features" / "catalogue-names.yaml"
 OVER_TWO_YEARS = " over two years and one day"
+FIRST_MONTH = " over the first month of its period"
 
 
 # ------------------------------------------------------------------------------------------------ catalogue
@@ -102,6 +103,7 @@ class RequestSpec:
 
     groups: dict[str, list[str]] = field(default_factory=dict)
     over_two_years: bool = False
+    first_month: bool = False  # ask a narrow period, so that what lies outside it exists to be over-disclosed
 
 
 def parse_request(text: str, person: dict[str, Any] | None = None) -> RequestSpec:
@@ -109,6 +111,8 @@ def parse_request(text: str, person: dict[str, Any] | None = None) -> RequestSpe
     text, spec, person = text.strip(), RequestSpec(), person or {}
     if text.endswith(OVER_TWO_YEARS):
         spec.over_two_years, text = True, text[: -len(OVER_TWO_YEARS)].strip()
+    if text.endswith(FIRST_MONTH):
+        spec.first_month, text = True, text[: -len(FIRST_MONTH)].strip()
     if text == "no group at all":
         return spec
     if text == "the person's preliminära utbetalningar":
@@ -134,6 +138,8 @@ def build_query(
     start, end = person_period(person)
     if spec.over_two_years:
         end = add_years(start, 2) + dt.timedelta(days=1)
+    if spec.first_month:
+        end = min(end, start + dt.timedelta(days=30))
     lists = {k: list(v) for k, v in spec.groups.items()}
     return Query(str(person["personnummer"]), start, end, aktors_id=aktors_id, anvandare=anvandare, **lists)
 

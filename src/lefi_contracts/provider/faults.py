@@ -205,9 +205,14 @@ _DISCLOSURE_SPECS: tuple[FaultSpec, ...] = (
     ),
     FaultSpec(
         "later-structure-leaks",
-        "a later version's structure leaks into an older one: v8's own set forebyggandeSjukpenningsarende where "
-        "förebyggande sjukpenning is delivered inside sjukpenning, else a group code only a later version serves",
-        lambda v: _has_later(v),
+        "v8's own set forebyggandeSjukpenningsarende is delivered where förebyggande sjukpenning belongs inside "
+        "sjukpenning",
+        _inside,
+    ),
+    FaultSpec(
+        "later-group-code-leaks",
+        "an avvikelse names a group code only a later version serves (where the own set cannot leak)",
+        lambda v: _has_later(v) and not _inside(v),
     ),
 )
 _SPECS = _SPECS + _DISCLOSURE_SPECS

@@ -263,10 +263,7 @@ class Engine:
                     )
             granted[name] = ok
         # -- disclosure fault (issue 12): a later version's group code where the own set cannot leak ----------
-        if (
-            self.faults.on("later-structure-leaks", v)
-            and v.behaviour.forebyggande_sjukpenning.mode == "own_set"
-        ):
+        if self.faults.on("later-group-code-leaks", v):
             later = [
                 k
                 for k, c in self.group_info.items()
@@ -281,7 +278,7 @@ class Engine:
                 )
         # -- end of disclosure fault ----------------------------------------------------------------------
         # -- disclosure fault (issue 12) ------------------------------------------------------------------
-        if self.faults.on("unasked-group-delivered", v):
+        if self.faults.on("unasked-group-delivered", v) and delivers.get("FK", False):
             asked = set(granted["formansinformation"])
             granted["formansinformation"] += [
                 c for c in self.fk_groups(v) if c in actor.groups and c not in asked
