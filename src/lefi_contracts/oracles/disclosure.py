@@ -195,7 +195,7 @@ def only_asked_groups(ex: Exchange) -> list[str]:
 @rule(
     "lefi_obehorig_no_data",
     source="avvikelse OBEHORIG: the aktör has no right to the group, so the group carries no data",
-    phases=("scenarios", "fuzzing", "probes"),
+    phases=("scenarios", "fuzzing"),
     broken_by=("obehorig-data-delivered",),
 )
 def obehorig_no_data(ex: Exchange) -> list[str]:
@@ -220,7 +220,7 @@ def obehorig_no_data(ex: Exchange) -> list[str]:
 @rule(
     "lefi_agency_not_ok_no_data",
     source="utlamnare tillstand FELANDE / OTILLGANGLIG: that utlämnare contributes neither data nor avvikelser",
-    phases=("scenarios", "fuzzing", "probes"),
+    phases=("scenarios", "fuzzing"),
     broken_by=("agency-down-delivers-data",),
 )
 def agency_not_ok_no_data(ex: Exchange) -> list[str]:

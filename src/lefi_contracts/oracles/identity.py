@@ -57,7 +57,7 @@ def valid_personnummer_in(text: str) -> Iterator[str]:
 @rule(
     "lefi_no_identity_in_error",
     source="a refusal names no personnummer or organisationsnummer (consumers log error texts)",
-    phases=("scenarios", "fuzzing", "probes"),
+    phases=("scenarios", "fuzzing"),
     broken_by=("personnummer-in-error",),
 )
 def no_identity_in_error(ex: Exchange) -> list[str]:

@@ -7,7 +7,7 @@ that break it. The fuzzers, the scenarios, the provider probes and docs/rules.md
     from lefi_contracts.oracles.registry import rule
 
     @rule(
-        "lefi_payment_arithmetic",
+        "lefi_my_new_rule",
         source="avdragsbeloppet inkluderar skattebeloppet, då skatt också räknas som avdrag",
         phases=("scenarios", "fuzzing"),
         broken_by=("netto-mismatch",),
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 RuleFunction = Callable[["Exchange"], list[str]]
 VersionSelector = Callable[[VersionInfo], bool]
+# scenarios: a Then-step of steps/ calls it; fuzzing: fuzz/checks.CHECKS runs it; probes: tests/test_oracle_probes.py
+# asks the provider about every test person and shows it holding there and breaking with each of its faults.
 PHASES = ("scenarios", "fuzzing", "probes")
 
 
