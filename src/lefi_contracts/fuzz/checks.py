@@ -12,9 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lefi_contracts.oracles import RULES, Exchange, Rule
-from lefi_contracts.oracles.requests import invalid_reasons, valid_beyond_doubt
+from lefi_contracts.oracles.requests import invalid_reasons, ovrig_codes, valid_beyond_doubt
 
-__all__ = ["CHECKS", "Check", "Exchange", "Finding", "invalid_reasons", "run_checks", "valid_beyond_doubt"]
+__all__ = [
+    "CHECKS",
+    "Check",
+    "Exchange",
+    "Finding",
+    "invalid_reasons",
+    "ovrig_codes",
+    "run_checks",
+    "valid_beyond_doubt",
+]
+_ovrig_codes = ovrig_codes  # the name fuzz/rest.py uses (that module is another branch's to change)
 
 Check = Callable[[Exchange], list[str]]
 

@@ -338,7 +338,7 @@ def no_later_structure(ex: Exchange) -> list[str]:
     legacy_detail = ("preliminarautbetalningar", "utbetalningsdetalj", "beloppstyp")
     if v.behaviour.preliminara_utbetalningar == "legacy" and any(p[-3:] == legacy_detail for p in paths):
         out.append(f"a preliminary payment detail carries a beloppstyp in legacy v{v.number}")
-    if not v.behaviour.pensionsmyndigheten:
+    if not v.behaviour.pensionsmyndigheten and ex.is_query:  # the types answer has lists of the same names
         out += [f"Pensionsmyndigheten's {k} in v{v.number}" for k in PM_KEYS if (ex.data or {}).get(k)]
         pm_only = sorted({key for _, key, _ in walk(fk_data(ex.data)) if key in PM_ONLY_KEYS})
         out += [f"Pensionsmyndigheten's {k} under formansinformation in v{v.number}" for k in pm_only]
