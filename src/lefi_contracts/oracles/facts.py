@@ -84,7 +84,8 @@ def distinct_beslut_periods(arenden: Iterable[dict[str, Any]]) -> list[tuple[str
     """The distinct periods of the beslut of these ärenden (one beslut per beloppsperiod => one period each)."""
     found = set()
     for beslut in beslut_of(arenden):
-        period = beslut.get("period") if isinstance(beslut.get("period"), dict) else {}
+        value = beslut.get("period")
+        period: dict[str, Any] = value if isinstance(value, dict) else {}
         found.add((str(period.get("fran") or ""), str(period.get("till") or "")))
     return sorted(found)
 
@@ -98,7 +99,9 @@ def _covers(value: Any, karensdag: dt.date) -> bool:
     if found is None or found[0] is None:
         return False
     start, end, is_open = found
-    return start <= karensdag and (is_open or (end or start) >= karensdag)
+    if start is None or start > karensdag:
+        return False
+    return is_open or (end or start) >= karensdag
 
 
 def karens_payments(data: Data | None, karensdag: str, beloppstyp: str | None) -> list[dict[str, Any]]:
