@@ -4,8 +4,8 @@ and docs/rules.md in step with the registry."""
 from __future__ import annotations
 
 import ast
-import re
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
