@@ -264,3 +264,25 @@ def test_exchange_of_a_client_answer() -> None:
     found = oracles.exchange_of(Answer(), query, V["9"])
     assert found.request["formansinformation"] == ["FK:SJP"] and found.request["aktorsId"] == "a1"
     assert not found.is_error and found.data == {"utlamnare": []}
+
+
+def test_unreadable_code_lists_are_a_finding_not_a_weaker_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No fallback quietly weakens a rule: without its code lists a rule cannot run, and says so."""
+    from lefi_contracts.errors import ContractError
+    from lefi_contracts.oracles import disclosure, requests
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise ContractError("contracts/codes/formansgrupper.yaml: unreadable")
+
+    monkeypatch.setattr(disclosure, "load_codes", broken)
+    monkeypatch.setattr(requests, "load_codes", broken)
+    disclosure._keys.cache_clear()
+    requests.ovrig_codes.cache_clear()
+    try:
+        data = {"formansinformation": {"bostadsbidragsarende": [{"startades": "2024-02-01"}]}}
+        found = {f.check: f.message for f in run_checks(ex("9", data, formansinformation=["FK:BOB"]))}
+        assert found["lefi_obehorig_no_data"] == "check could not read the answer: ContractError"
+        assert found["lefi_invalid_request_rejected"] == "check could not read the answer: ContractError"
+    finally:
+        disclosure._keys.cache_clear()
+        requests.ovrig_codes.cache_clear()
