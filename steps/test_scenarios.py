@@ -361,37 +361,25 @@ def _validated(response: Any, ex: Any) -> list[str]:
 # ------------------------------------------------------------------------------------------------ disclosure
 
 
-@then("nothing outside the asked period is delivered")
-def then_within_period(state: Any) -> None:
-    found = _rule(state, "lefi_disclosure_within_period")
-    assert not found, "; ".join(found[:3])
+# Then-steps that assert one registered rule over every exchange of the scenario: phrase -> rule name.
+RULE_STEPS = {
+    "nothing outside the asked period is delivered": "lefi_disclosure_within_period",
+    "only the groups asked carry data": "lefi_disclosure_only_asked_groups",
+    "the answer concerns only the person asked": "lefi_disclosure_person_asked",
+    "nothing of a later version's structure is delivered": "lefi_disclosure_no_later_structure",
+    "a group reported OBEHORIG carries no data": "lefi_obehorig_no_data",
+    "förebyggande sjukpenning decided after the cut-off is not delivered inside sjukpenning": "lefi_version_invariants",
+}
 
 
-@then("only the groups asked carry data")
-def then_only_asked_groups(state: Any) -> None:
-    found = _rule(state, "lefi_disclosure_only_asked_groups")
-    assert not found, "; ".join(found[:3])
+def _asserting(name: str) -> Any:
+    def step(state: Any) -> None:
+        found = _rule(state, name)
+        assert not found, f"{name}: " + "; ".join(found[:3])
+
+    step.__name__ = f"then_{name}"
+    return step
 
 
-@then("the answer concerns only the person asked")
-def then_person_asked(state: Any) -> None:
-    found = _rule(state, "lefi_disclosure_person_asked")
-    assert not found, "; ".join(found[:3])
-
-
-@then("nothing of a later version's structure is delivered")
-def then_no_later_structure(state: Any) -> None:
-    found = _rule(state, "lefi_disclosure_no_later_structure")
-    assert not found, "; ".join(found[:3])
-
-
-@then("a group reported OBEHORIG carries no data")
-def then_obehorig_no_data(state: Any) -> None:
-    found = _rule(state, "lefi_obehorig_no_data")
-    assert not found, "; ".join(found[:3])
-
-
-@then("förebyggande sjukpenning decided after the cut-off is not delivered inside sjukpenning")
-def then_version_invariants(state: Any) -> None:
-    found = _rule(state, "lefi_version_invariants")
-    assert not found, "; ".join(found[:3])
+for _phrase, _name in RULE_STEPS.items():
+    then(_phrase)(_asserting(_name))
