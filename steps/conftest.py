@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from lefi_contracts import behaviour, pytest_plugin
+from lefi_contracts import pytest_plugin
 from lefi_contracts.client.transport import TlsConfig
 from lefi_contracts.contracts import Registry
+from lefi_contracts.target_control import TargetControl
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -95,6 +96,7 @@ class ScenarioState:
     version: str | None = None
     response: Any = None
     responses: list[Any] = field(default_factory=list)
+    exchanges: list[Any] = field(default_factory=list)  # the oracle's view of each answer (query + answer)
     problems: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
@@ -134,8 +136,8 @@ def clients(lefi_target: str, lefi_registry: Registry, lefi_tls: TlsConfig) -> I
 
 
 @pytest.fixture(scope="session")
-def target_control(lefi_target: str) -> Iterator[behaviour.TargetControl]:
-    control = behaviour.TargetControl(lefi_target)
+def target_control(lefi_target: str, lefi_tls: TlsConfig) -> Iterator[TargetControl]:
+    control = TargetControl(lefi_target, tls=lefi_tls)
     yield control
     control.close()
 
@@ -143,7 +145,7 @@ def target_control(lefi_target: str) -> Iterator[behaviour.TargetControl]:
 class ControlSession:
     """Changes a scenario makes to the target's clock or agencies, undone when the scenario ends."""
 
-    def __init__(self, control: behaviour.TargetControl) -> None:
+    def __init__(self, control: TargetControl) -> None:
         self.control = control
         self.clock_set = False
         self.agencies: set[str] = set()
@@ -170,9 +172,7 @@ class ControlSession:
 
 
 @pytest.fixture
-def control(
-    target_control: behaviour.TargetControl, request: pytest.FixtureRequest
-) -> Iterator[ControlSession]:
+def control(target_control: TargetControl, request: pytest.FixtureRequest) -> Iterator[ControlSession]:
     session = ControlSession(target_control)
     if request.node.get_closest_marker("test_control"):
         session.require()

@@ -1,4 +1,8 @@
-"""Step definitions of every scenario in features/: thin, each one a call into lefi_contracts.behaviour or the client.
+"""Step definitions of every scenario in features/: thin, each one call and one assertion.
+
+Given/When steps go through lefi_contracts.behaviour (phrases -> catalogue entries and queries); every Then step
+asks the oracle (lefi_contracts.oracles: the registered rules, or facts.py for what a persona must show), so a rule
+means here exactly what it means to the fuzzers.
 
 Run as its own pytest invocation: `pytest steps [--target URL] [--lefi-version N]`; for Allure add
 `-p no:allure_pytest -p allure_pytest_bdd --alluredir=reports/allure-results` (see README / pyproject).
@@ -12,7 +16,8 @@ from typing import Any
 import allure
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from lefi_contracts import behaviour
+from lefi_contracts import behaviour, oracles, target_control
+from lefi_contracts.oracles import answer, facts
 
 scenarios(".")  # every feature under bdd_features_base_dir (features/, set in pyproject.toml)
 
@@ -22,9 +27,19 @@ def _attach(response: Any, name: str) -> None:
 
 
 def _ask(state: Any, clients: Any, version: str, query: Any) -> Any:
-    response = behaviour.run_query(clients(version), query)
+    """Ask without turning a maintenance answer into an exception (scenarios inspect the answer itself); keep the
+    exchange (query and answer) the oracle's rules read."""
+    client = clients(version)
+    response = client.query(query, raise_on_unavailable=False)
     _attach(response, f"version {version}: request and response")
+    state.responses.append(response)
+    state.exchanges.append(oracles.exchange_of(response, query, client.info))
     return response
+
+
+def _rule(state: Any, name: str) -> list[str]:
+    """What rule `name` finds in every exchange of the scenario."""
+    return [p for ex in state.exchanges for p in oracles.check(name, ex)]
 
 
 # ------------------------------------------------------------------------------------------------ Given
@@ -77,7 +92,6 @@ def when_asked(state: Any, clients: Any, lefi_catalogue: dict[str, Any], version
     )
     state.version = version
     state.response = _ask(state, clients, version, query)
-    state.responses.append(state.response)
 
 
 @when(
@@ -92,13 +106,11 @@ def when_asked_everything(
     aktors_id = behaviour.actor(lefi_catalogue).get("aktorsId")
     state.version = version
     for _, person in behaviour.test_persons(lefi_catalogue):
-        state.responses.append(
-            _ask(state, clients, version, behaviour.build_query(spec, person, aktors_id=aktors_id))
-        )
+        _ask(state, clients, version, behaviour.build_query(spec, person, aktors_id=aktors_id))
     refusal = behaviour.build_query(
         behaviour.RequestSpec(), behaviour.test_persons(lefi_catalogue)[0][1], aktors_id=aktors_id
     )
-    state.responses.append(_ask(state, clients, version, refusal))
+    _ask(state, clients, version, refusal)
 
 
 @when(parsers.parse("version {version} is asked for the information types available to the aktör"))
@@ -106,11 +118,16 @@ def when_available_types(state: Any, clients: Any, lefi_catalogue: dict[str, Any
     response = clients(version).available_types(behaviour.actor(lefi_catalogue).get("aktorsId"))
     _attach(response, f"version {version}: available information types")
     state.responses.append(response)
+    state.exchanges.append(oracles.exchange_of(response, None, clients(version).info))
 
 
 @when(parsers.parse("interface version {number} is asked for"))
-def when_unserved_version(state: Any, lefi_target: str, lefi_registry: Any, number: str) -> None:
-    state.problems = behaviour.unserved_version_problems(lefi_target, number, lefi_registry)
+def when_unserved_version(
+    state: Any, lefi_target: str, lefi_registry: Any, lefi_tls: Any, number: str
+) -> None:
+    state.problems = target_control.unserved_version_problems(
+        lefi_target, number, lefi_registry, tls=lefi_tls
+    )
 
 
 # ------------------------------------------------------------------------------------------------ Then
@@ -128,9 +145,7 @@ def then_delivered(state: Any) -> None:
     )
 )
 def then_fsjp_after_inside(state: Any, cutoff: str, where: str) -> None:
-    found = behaviour.forebyggande_inside_sjukpenning(
-        state.response.data, after=dt.date.fromisoformat(cutoff)
-    )
+    found = facts.forebyggande(state.response.data, own_set=False, after=dt.date.fromisoformat(cutoff))
     assert bool(found) == behaviour.presence(where), (
         f"{len(found)} such beslut inside sjukpenningarende, expected {where}"
     )
@@ -138,7 +153,7 @@ def then_fsjp_after_inside(state: Any, cutoff: str, where: str) -> None:
 
 @then(parsers.re(r"förebyggande sjukpenning is (?P<where>present|absent) inside sjukpenningarende"))
 def then_fsjp_inside(state: Any, where: str) -> None:
-    found = behaviour.forebyggande_inside_sjukpenning(state.response.data)
+    found = facts.forebyggande(state.response.data, own_set=False)
     assert bool(found) == behaviour.presence(where), (
         f"{len(found)} such beslut inside sjukpenningarende, expected {where}"
     )
@@ -150,7 +165,7 @@ def then_fsjp_inside(state: Any, where: str) -> None:
     )
 )
 def then_fsjp_after_own(state: Any, cutoff: str, where: str) -> None:
-    found = behaviour.forebyggande_own_set(state.response.data, after=dt.date.fromisoformat(cutoff))
+    found = facts.forebyggande(state.response.data, own_set=True, after=dt.date.fromisoformat(cutoff))
     assert bool(found) == behaviour.presence(where), (
         f"{len(found)} such beslut in forebyggandeSjukpenningsarende, expected {where}"
     )
@@ -158,7 +173,7 @@ def then_fsjp_after_own(state: Any, cutoff: str, where: str) -> None:
 
 @then(parsers.re(r"förebyggande sjukpenning is (?P<where>present|absent) in forebyggandeSjukpenningsarende"))
 def then_fsjp_own(state: Any, where: str) -> None:
-    found = behaviour.forebyggande_own_set(state.response.data)
+    found = facts.forebyggande(state.response.data, own_set=True)
     assert bool(found) == behaviour.presence(where), (
         f"{len(found)} beslut in forebyggandeSjukpenningsarende, expected {where}"
     )
@@ -168,9 +183,9 @@ def then_fsjp_own(state: Any, where: str) -> None:
     parsers.parse("a preliminary payment has formansfamilj {familj} with utbetalningsdetalj forman {forman}")
 )
 def then_classification(state: Any, familj: str, forman: str) -> None:
-    payments = behaviour.fk_items(state.response.data, "preliminarautbetalningar")
-    assert behaviour.has_classification(payments, familj, forman), (
-        f"no preliminary payment classified {familj}/{forman}; seen {behaviour.classifications(payments)}"
+    payments = answer.fk_items(state.response.data, "preliminarautbetalningar")
+    assert facts.has_classification(payments, familj, forman), (
+        f"no preliminary payment classified {familj}/{forman}; seen {facts.classifications(payments)}"
     )
 
 
@@ -180,26 +195,25 @@ def then_classification(state: Any, familj: str, forman: str) -> None:
     )
 )
 def then_prelim_beloppstyp(state: Any, version: str) -> None:
-    payments = behaviour.fk_items(state.response.data, "preliminarautbetalningar")
-    assert behaviour.details(payments), "no preliminary payment details delivered"
-    missing = behaviour.details_without_beloppstyp(payments)
-    assert not missing, f"{len(missing)} of {len(behaviour.details(payments))} details have no beloppstyp"
-    unknown = behaviour.beloppstyper_not_of_version(payments, version)
-    assert not unknown, f"beloppstyper not of version {version}: {unknown}"
+    problems = facts.beloppstyp_problems(
+        answer.fk_items(state.response.data, "preliminarautbetalningar"), version
+    )
+    assert not problems, "; ".join(problems)
 
 
 @then("no utbetalningsdetalj of the preliminary payments carries a beloppstyp")
 def then_prelim_no_beloppstyp(state: Any) -> None:
-    payments = behaviour.fk_items(state.response.data, "preliminarautbetalningar")
-    assert behaviour.details(payments), "no preliminary payment details delivered"
-    carrying = behaviour.details_with_beloppstyp(payments)
-    assert not carrying, f"{len(carrying)} preliminary details carry a beloppstyp"
+    payments = answer.fk_items(state.response.data, "preliminarautbetalningar")
+    carrying = (
+        facts.details_with_beloppstyp(payments) if answer.details(payments) else ["no details delivered"]
+    )
+    assert not carrying, f"{len(carrying)} preliminary details carry a beloppstyp (or none delivered)"
 
 
 @then("every sjukpenningärende of the person with that anmälningsdatum is delivered separately")
 def then_same_anmalningsdatum(state: Any) -> None:
     startades, expected = str(state.person["startades"]), int(state.person.get("arenden", 2))
-    found = behaviour.arenden_with_startades(state.response.data, "sjukpenningarende", startades)
+    found = facts.arenden_with_startades(state.response.data, "sjukpenningarende", startades)
     assert len(found) >= expected, (
         f"{len(found)} sjukpenningärenden with anmälningsdatum {startades}, expected {expected}"
     )
@@ -207,28 +221,28 @@ def then_same_anmalningsdatum(state: Any) -> None:
 
 @then("every beslut of those ärenden is delivered")
 def then_beslut_of_arenden(state: Any) -> None:
-    found = behaviour.arenden_with_startades(
+    found = facts.arenden_with_startades(
         state.response.data, "sjukpenningarende", str(state.person["startades"])
     )
     without = [a for a in found if not a.get("beslut")]
-    assert not without and behaviour.beslut_count(found) >= int(state.person.get("arenden", 2)), (
-        f"{behaviour.beslut_count(found)} beslut over {len(found)} ärenden, {len(without)} ärenden without beslut"
+    assert not without and facts.beslut_count(found) >= int(state.person.get("arenden", 2)), (
+        f"{facts.beslut_count(found)} beslut over {len(found)} ärenden, {len(without)} ärenden without beslut"
     )
 
 
 @then("every beloppsperiod of the bostadsbidrag is delivered as its own beslut")
 def then_bostadsbidrag(state: Any) -> None:
-    arenden = behaviour.fk_items(state.response.data, "bostadsbidragsarende")
+    arenden = answer.fk_items(state.response.data, "bostadsbidragsarende")
     expected = int(state.person["beloppsperioder"])
-    periods = behaviour.distinct_beslut_periods(arenden)
-    assert behaviour.beslut_count(arenden) == expected and len(periods) == expected, (
-        f"{behaviour.beslut_count(arenden)} beslut with {len(periods)} distinct periods, expected {expected} beloppsperioder"
+    periods = facts.distinct_beslut_periods(arenden)
+    assert facts.beslut_count(arenden) == expected and len(periods) == expected, (
+        f"{facts.beslut_count(arenden)} beslut with {len(periods)} distinct periods, expected {expected} beloppsperioder"
     )
 
 
 @then("the karensersättning is delivered as sjukpenning payments")
 def then_karens_payments(state: Any) -> None:
-    found = behaviour.karens_payments(
+    found = facts.karens_payments(
         state.response.data, str(state.person["karensdag"]), state.person.get("beloppstyp")
     )
     assert found, "no sjukpenning payment for the karens day with sjukpenning's beloppstyp"
@@ -236,19 +250,19 @@ def then_karens_payments(state: Any) -> None:
 
 @then("no sjukpenningärende or beslut is delivered for the karensersättning")
 def then_karens_not_arende(state: Any) -> None:
-    found = behaviour.karens_as_arende(state.response.data, str(state.person["karensdag"]))
+    found = facts.karens_as_arende(state.response.data, str(state.person["karensdag"]))
     assert not found, f"{len(found)} sjukpenning beslut present the karensersättning as an ärende"
 
 
 @then("Pensionsmyndigheten's ansprak, beslut and utbetalningar are delivered in its own structure")
 def then_pm_structure(state: Any) -> None:
-    problems = behaviour.pm_structure_problems(state.response.data)
+    problems = facts.pm_structure_problems(state.response.data)
     assert not problems, "; ".join(problems)
 
 
 @then("no Pensionsmyndigheten data is delivered under formansinformation")
 def then_no_pm_in_fk(state: Any) -> None:
-    found = behaviour.pm_data_under_formansinformation(state.response.data)
+    found = facts.pm_data_under_formansinformation(state.response.data)
     assert not found, f"Pensionsmyndigheten data under formansinformation at {found[:5]}"
 
 
@@ -267,48 +281,43 @@ def then_refused(state: Any) -> None:
 
 @then("no data is delivered")
 def then_no_data(state: Any) -> None:
-    found = behaviour.delivered_data(state.response.data)
+    found = answer.delivered_data(state.response.data)
     assert not found, f"data delivered: {found}"
 
 
 @then("the refusal names no personnummer or organisationsnummer")
 def then_refusal_names_nobody(state: Any) -> None:
-    found = behaviour.identity_numbers_in(
-        behaviour.refusal_text(state.response), [str(state.person["personnummer"])]
-    )
-    assert not found, f"the refusal contains {', '.join(found)}"
+    found = _rule(state, "lefi_no_identity_in_error")
+    assert not found, "; ".join(found)
 
 
 @then(parsers.parse("{kod} is reported as an avvikelse {avvikelse}"))
 def then_avvikelse(state: Any, kod: str, avvikelse: str) -> None:
-    found = [a.get("kod") for a in behaviour.avvikelser_for(state.response.data, kod)]
+    found = facts.avvikelse_codes(state.response.data, kod)
     assert avvikelse in found, f"avvikelser for {kod}: {found}, expected {avvikelse}"
 
 
 @then(parsers.re(r"formansinformation has no (?P<key>\w+)"))
 def then_key_absent(state: Any, key: str) -> None:
-    found = behaviour.fk_items(state.response.data, key)
+    found = answer.fk_items(state.response.data, key)
     assert not found, f"{len(found)} {key} delivered"
 
 
 @then(parsers.re(r"formansinformation has (?P<key>\w+)"))
 def then_key_present(state: Any, key: str) -> None:
-    assert behaviour.fk_items(state.response.data, key), f"no {key} delivered"
+    assert answer.fk_items(state.response.data, key), f"no {key} delivered"
 
 
 @then(parsers.parse("the utlämnare {agency} is reported in tillstånd {tillstand}"))
 def then_agency_state(state: Any, agency: str, tillstand: str) -> None:
-    found = behaviour.agency_state(state.response.data, agency)
+    found = answer.agency_state(state.response.data, agency)
     assert found == tillstand, f"utlämnare {agency} in tillstånd {found}, expected {tillstand}"
 
 
 @then(parsers.parse("the utlämnare {agency} contributes no data and no avvikelser"))
 def then_agency_silent(state: Any, agency: str) -> None:
-    data = state.response.data
-    found = behaviour.agency_data(data, agency) + [
-        str(a) for a in behaviour.avvikelser_of_agency(data, agency)
-    ]
-    assert not found, f"utlämnare {agency} contributed {found[:5]}"
+    found = _rule(state, "lefi_agency_not_ok_no_data")
+    assert not found, f"utlämnare {agency}: {'; '.join(found[:5])}"
 
 
 @then(parsers.parse("the target answers unavailable with {status} and a Retry-After"))
@@ -320,9 +329,8 @@ def then_unavailable(state: Any, status: str) -> None:
 
 @then(parsers.parse("every answer is valid against the contract of version {version}"))
 def then_valid(state: Any, version: str) -> None:
-    assert state.responses, "no answer to validate"
-    broken = [(r, v) for r in state.responses for v in r.violations()]
-    assert not broken, f"{len(broken)} violations, first: {broken[0][1].path}: {broken[0][1].message}"
+    found = [p for r, ex in zip(state.responses, state.exchanges, strict=True) for p in _validated(r, ex)]
+    assert state.responses and not found, f"{len(found)} violations, first: {found[:1]}"
 
 
 @then("the request is refused with a message naming the served versions")
@@ -332,14 +340,46 @@ def then_unserved_refused(state: Any) -> None:
 
 @then("every utbetalningsuppgift adds up")
 def then_arithmetic(state: Any) -> None:
-    payments = behaviour.fk_items(state.response.data, "utbetalningsuppgift")
-    assert payments, "no utbetalningsuppgift delivered"
-    problems = [p for u in payments for p in behaviour.uppgift_arithmetic(u)]
+    problems = _rule(state, "lefi_payment_arithmetic") or facts.nothing_in(
+        state.response.data, "utbetalningsuppgift"
+    )
     assert not problems, "; ".join(problems[:3])
 
 
 @then("every utbetalningsdetalj of the utbetalningsuppgifter carries a beloppstyp")
 def then_effected_beloppstyp(state: Any) -> None:
-    payments = behaviour.fk_items(state.response.data, "utbetalningsuppgift")
-    missing = behaviour.details_without_beloppstyp(payments)
-    assert not missing, f"{len(missing)} effected payment details without beloppstyp"
+    problems = facts.beloppstyp_problems(answer.fk_items(state.response.data, "utbetalningsuppgift"), None)
+    assert not problems, "; ".join(problems)
+
+
+def _validated(response: Any, ex: Any) -> list[str]:
+    """The contract rule over one exchange, its violations filled from the client's validation."""
+    ex.contract_violations = [f"{v.path}: {v.message}" for v in response.violations()]
+    return oracles.check("lefi_contract_valid", ex)
+
+
+# ------------------------------------------------------------------------------------------------ disclosure
+
+
+# Then-steps that assert one registered rule over every exchange of the scenario: phrase -> rule name.
+RULE_STEPS = {
+    "nothing outside the asked period is delivered": "lefi_disclosure_within_period",
+    "only the groups asked carry data": "lefi_disclosure_only_asked_groups",
+    "the answer concerns only the person asked": "lefi_disclosure_person_asked",
+    "nothing of a later version's structure is delivered": "lefi_disclosure_no_later_structure",
+    "a group reported OBEHORIG carries no data": "lefi_obehorig_no_data",
+    "förebyggande sjukpenning decided after the cut-off is not delivered inside sjukpenning": "lefi_version_invariants",
+}
+
+
+def _asserting(name: str) -> Any:
+    def step(state: Any) -> None:
+        found = _rule(state, name)
+        assert not found, f"{name}: " + "; ".join(found[:3])
+
+    step.__name__ = f"then_{name}"
+    return step
+
+
+for _phrase, _name in RULE_STEPS.items():
+    then(_phrase)(_asserting(_name))

@@ -1,4 +1,4 @@
-"""The behaviour checks the scenarios (and the fuzzers) rely on: each finds what it must and passes what is right."""
+"""The scenario glue (phrases -> catalogue entries and queries) and the persona expectations of oracles/facts.py."""
 
 from __future__ import annotations
 
@@ -9,53 +9,42 @@ import pytest
 
 from lefi_contracts import behaviour
 from lefi_contracts.errors import UsageError
-from lefi_contracts.personnummer import make
+from lefi_contracts.oracles import facts
 
 
-def _belopp(summa: float) -> dict[str, Any]:
-    return {"summa": summa, "valuta": "SEK"}
-
-
-def _uppgift(netto_delta: float = 0.0) -> dict[str, Any]:
+def _uppgift() -> dict[str, Any]:
     rows = [
-        {"forman": {"id": "SJP"}, "beloppstyp": {"id": "TDB"}, "bruttobelopp": _belopp(1000.0)},
-        {"forman": {"id": "SJP"}, "beloppstyp": {"id": "PS"}, "skattebelopp": _belopp(300.0)},
-        {"forman": {"id": "SJP"}, "beloppstyp": {"id": "KVI"}, "avdragsbelopp": _belopp(50.0)},
+        {"forman": {"id": "SJP"}, "beloppstyp": {"id": "TDB"}, "bruttobelopp": {"summa": 1000.0}},
+        {"forman": {"id": "SJP"}, "beloppstyp": {"id": "PS"}, "skattebelopp": {"summa": 300.0}},
     ]
-    return {
-        "formansfamilj": {"id": "DAG"},
-        "bruttobelopp": _belopp(1000.0),
-        "skattebelopp": _belopp(300.0),
-        "avdragsbelopp": _belopp(350.0),
-        "nettobelopp": _belopp(650.0 + netto_delta),
-        "utbetalningsdetalj": rows,
-    }
-
-
-def test_arithmetic_holds_and_a_wrong_netto_is_named() -> None:
-    assert behaviour.uppgift_arithmetic(_uppgift()) == []
-    problems = behaviour.uppgift_arithmetic(_uppgift(netto_delta=100.0))
-    assert len(problems) == 1 and problems[0].startswith("nettobelopp is bruttobelopp minus avdragsbelopp")
+    return {"formansfamilj": {"id": "DAG"}, "utbetalningsdetalj": rows}
 
 
 def test_classification_and_beloppstyp() -> None:
     payments = [_uppgift()]
-    assert behaviour.has_classification(payments, "DAG", "SJP")
-    assert not behaviour.has_classification(payments, "SJP", "SJP")
-    assert behaviour.details_without_beloppstyp(payments) == []
+    assert facts.has_classification(payments, "DAG", "SJP")
+    assert not facts.has_classification(payments, "SJP", "SJP")
+    assert facts.beloppstyp_problems(payments, None) == []
     del payments[0]["utbetalningsdetalj"][0]["beloppstyp"]
-    assert len(behaviour.details_without_beloppstyp(payments)) == 1
+    assert facts.beloppstyp_problems(payments, None) == ["1 of 2 details have no beloppstyp"]
+    assert facts.beloppstyp_problems([], None) == ["no payment details delivered"]
 
 
-def test_forebyggande_inside_sjukpenning_after_the_cutoff() -> None:
-    fsjp = {"fattades": "2024-06-03", "ersattning": "FOREBYGGANDE_SJUKPENNING"}
-    before = {"fattades": "2024-03-11", "ersattning": "FOREBYGGANDE_SJUKPENNING"}
-    data = {
-        "formansinformation": {"sjukpenningarende": [{"beslut": [fsjp, before, {"fattades": "2024-07-01"}]}]}
+def test_karens_is_found_by_its_day_in_payments_and_arenden() -> None:
+    pay = {
+        "utbetalningsdetalj": [
+            {"period": {"fran": "2024-03-04", "till": "2024-03-04"}, "beloppstyp": {"id": "K"}}
+        ]
     }
-    cutoff = dt.date(2024, 5, 19)
-    assert behaviour.forebyggande_inside_sjukpenning(data, after=cutoff) == [fsjp]
-    assert len(behaviour.forebyggande_inside_sjukpenning(data)) == 2
+    data = {
+        "formansinformation": {
+            "utbetalningsuppgift": [pay],
+            "sjukpenningarende": [{"beslut": [{"karens": True}]}],
+        }
+    }
+    assert facts.karens_payments(data, "2024-03-04", "K") == [pay]
+    assert facts.karens_payments(data, "2024-03-05", None) == []
+    assert len(facts.karens_as_arende(data, "2024-03-04")) == 1
 
 
 def test_pm_data_under_formansinformation_is_found() -> None:
@@ -64,19 +53,12 @@ def test_pm_data_under_formansinformation_is_found() -> None:
             "utbetalningsuppgift": [{"utbetalningsrader": [{"formansgrupp": {"kod": "PM:AP"}}]}]
         }
     }
-    assert behaviour.pm_data_under_formansinformation(data)
-    assert behaviour.pm_structure_problems(data) == [
+    assert facts.pm_data_under_formansinformation(data)
+    assert facts.pm_structure_problems(data) == [
         "no ansprak delivered",
         "no beslut delivered",
         "no utbetalningar delivered",
     ]
-
-
-def test_identity_numbers_in_error_texts() -> None:
-    pnr = make(dt.date(1979, 1, 26), 123)
-    assert behaviour.identity_numbers_in("Perioden får vara högst två år.", [pnr]) == []
-    assert "the personnummer of the query" in behaviour.identity_numbers_in(f"fel för {pnr[2:]}", [pnr])
-    assert behaviour.identity_numbers_in("organisation 556036-0793") == ["an organisationsnummer"]
 
 
 def test_request_phrases() -> None:
@@ -90,6 +72,19 @@ def test_request_phrases() -> None:
         behaviour.parse_request("sjukpenning please")
 
 
-def test_an_unknown_persona_is_a_usage_error() -> None:
+def test_a_narrow_period_phrase() -> None:
+    person = {"personnummer": "197407021236", "period": {"from": "2024-01-01", "tom": "2024-12-31"}}
+    spec = behaviour.parse_request("formansinformation FK:BOB over the first month of its period")
+    query = behaviour.build_query(spec, person)
+    assert spec.first_month and (query.period_from, query.period_tom) == (
+        dt.date(2024, 1, 1),
+        dt.date(2024, 1, 31),
+    )
+
+
+def test_personas_come_from_the_phrase_file() -> None:
     with pytest.raises(UsageError, match="no entry 'karensersattning'"):
         behaviour.persona({}, "karensersättning")
+    with pytest.raises(UsageError, match="no catalogue name for the test person"):
+        behaviour.persona({}, "somebody else")
+    assert behaviour.actor({"municipality": {"aktorsId": "x"}}) == {"aktorsId": "x"}

@@ -52,6 +52,11 @@ MAINTENANCE = "A query during the deployment of version 9 on 2025-03-17 in versi
 CONTRACT = "Answers about the catalogue's test persons in version <version>"
 ARITHMETIC = "The arithmetic of effected payments in version <version>"
 UNSERVED = "Asking for interface version <number>"
+# -- disclosure (issue 12): features/utlamnande.feature, one Scenario Outline per rule of oracles/disclosure.py --
+WITHIN = "lefi_disclosure_within_period: only what came into being in the asked period, in version <version>"
+ASKED = "lefi_disclosure_only_asked_groups: only the groups asked carry data, in version <version>"
+PERSON = "lefi_disclosure_person_asked: the answer concerns only the person asked, in version <version>"
+LATER = "lefi_disclosure_no_later_structure: nothing of a later version, in version <version>"
 
 # The scenarios whose answer must be delivered ("Then the answer is delivered").
 DELIVERING = [
@@ -65,6 +70,7 @@ DELIVERING = [
     PM,
 ]
 DELIVERING += [OBEHORIG, FK_OK, AGENCY_DOWN, OLD_GRANT, ARITHMETIC]
+DELIVERING += [WITHIN, ASKED, PERSON]
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,8 @@ NO_GROUP_ROW = (ERRORS, {"mistake": "no group at all"})
 
 # fault -> the scenario rows (in the fault's versions) that must fail against it. Nothing else may fail.
 FAULT_MATRIX: dict[str, Catch] = {
-    "fsjp-leaks-into-old-versions": _c(FSJP_AFTER),
+    # the disclosure scenario of the later structure also asserts the version invariants (one rule, one step)
+    "fsjp-leaks-into-old-versions": _c(FSJP_AFTER, LATER),
     "fsjp-own-set-missing": _c(FSJP_AFTER, FSJP_BEFORE),
     "beloppstyp-missing": _c(PRELIM_HARMONISED),
     # beloppstyp is not in the legacy schema: those answers break the contract.
@@ -119,6 +126,14 @@ FAULT_MATRIX: dict[str, Catch] = {
     "fsjp-dropped-before-cutoff": _c(FSJP_BEFORE),
     "old-grants-two-years": _c(OLD_GRANT),
     "unknown-version-answered": _c(UNSERVED),
+    # -- disclosure faults (issue 12) ---------------------------------------------------------------------------
+    "period-ignored": _c(WITHIN),
+    "unasked-group-delivered": _c(ASKED),
+    "other-person-in-answer": _c(PERSON),
+    # v8's own set is not in the v5-7 XSDs: those answers break the contract (not delivered)
+    "later-structure-leaks": _c(LATER, also=[CONTRACT, FSJP_AFTER, FSJP_BEFORE]),
+    # a group code outside v8's enumeration breaks the contract: no v8 answer is delivered
+    "later-group-code-leaks": _c(LATER, also=[CONTRACT, *DELIVERING]),
 }
 
 

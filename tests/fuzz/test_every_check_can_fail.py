@@ -1,6 +1,6 @@
 """Every check fuzzing makes can fail: for each, a named fault of the reference provider that it reports.
 
-A contract test that cannot fail is worthless. For every check of fuzz/checks.py (and the negative and schemathesis
+A contract test that cannot fail is worthless. For every check of fuzz/checks.py (the oracle's rules of the fuzzing phase) (and the negative and schemathesis
 checks fuzzing reports beside them) the table names a fault, the versions and the budget with which
 `run_fuzz(None, faults={fault}, seed=1)` reports a failure OF THAT CHECK; the same run without the fault reports
 none. Real HTTP on loopback against the embedded provider; one shared database, so each run costs about a second.
@@ -51,6 +51,16 @@ TABLE = [
     Row("lefi_version_invariants", "fsjp-leaks-into-old-versions", "5", 20),
     Row("lefi_version_invariants", "beloppstyp-missing", "8", 10),
     Row("lefi_negative_refused_by_contract", "period-over-two-years-accepted", "9", 30),
+    # -- disclosure rules (issue 12), on a SOAP and the REST version each ------------------------------------
+    Row("lefi_disclosure_within_period", "period-ignored", "5", 20),
+    Row("lefi_disclosure_within_period", "period-ignored", "9", 20),
+    Row("lefi_disclosure_only_asked_groups", "unasked-group-delivered", "5", 20),
+    Row("lefi_disclosure_only_asked_groups", "unasked-group-delivered", "9", 20),
+    Row("lefi_disclosure_person_asked", "other-person-in-answer", "5", 20),
+    Row("lefi_disclosure_person_asked", "other-person-in-answer", "9", 20),
+    Row("lefi_disclosure_no_later_structure", "later-structure-leaks", "5", 20),
+    Row("lefi_disclosure_no_later_structure", "later-group-code-leaks", "8", 20),
+    Row("lefi_disclosure_no_later_structure", "harmonised-leaks-into-old-versions", "6", 20),
     # schemathesis' own checks on the REST version, reported under their titles
     Row("Response violates schema", "required-element-missing", "9", 10),
     Row("Server error", "server-error-on-rare-input", "9", 20),
@@ -87,6 +97,17 @@ def _failed_checks(result: FuzzResult) -> set[str]:
 
 def test_the_table_covers_every_check_and_names_real_faults() -> None:
     assert {r.check for r in TABLE} >= set(CHECKS) | EXTRA_CHECKS
+    # every fault a fuzzed rule names as breaking it is shown breaking it here
+    from lefi_contracts.oracles import RULES
+
+    shown = {(r.check, r.fault) for r in TABLE}
+    named = {(item.name, f) for item in RULES if "fuzzing" in item.phases for f in item.broken_by}
+    assert named - shown == {
+        ("lefi_contract_valid", "wrong-namespace"),
+        ("lefi_contract_valid", "required-element-missing"),
+        ("lefi_invalid_request_rejected", "period-over-two-years-accepted"),
+        ("lefi_invalid_request_rejected", "no-group-accepted"),
+    }, "a rule names a fault no row shows breaking it"
     known = {f.name: f for f in list_faults()}
     for row in TABLE:
         assert row.fault in known, row.fault

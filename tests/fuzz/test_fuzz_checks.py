@@ -44,7 +44,8 @@ def _payment(
     return {
         "bruttobelopp": {"summa": 1000, "valuta": "SEK"}, "skattebelopp": {"summa": skatt, "valuta": "SEK"},
         "avdragsbelopp": {"summa": avdrag, "valuta": "SEK"}, "nettobelopp": {"summa": netto, "valuta": "SEK"},
-        "utbetalningsdetalj": [{"bruttobelopp": {"summa": r}, "beloppstyp": {"id": "TDB"}} for r in rows],
+        "utbetalningsdetalj": [{"bruttobelopp": {"summa": r}, "beloppstyp": {"id": "TDB"}} for r in rows]
+        + [{"skattebelopp": {"summa": skatt}, "beloppstyp": {"id": "PS"}}],
     }  # fmt: skip
 
 
@@ -53,7 +54,8 @@ def test_a_correct_answer_passes_every_check() -> None:
         "utlamnare": [{"utlamnare": {"kod": "FK"}, "tillstand": {"kod": "OK"}}],
         "formansinformation": {"utbetalningsuppgift": [_payment()], "preliminarautbetalningar": [_payment()]},
     }
-    assert _checks(_answer(V_NEW, data)) == {}
+    asked = dict(QUERY, utbetalningar=["FK:SJP"], preliminaraUtbetalningar=["FK:SJP"])
+    assert _checks(_answer(V_NEW, data, asked)) == {}
 
 
 @pytest.mark.parametrize(
@@ -61,7 +63,7 @@ def test_a_correct_answer_passes_every_check() -> None:
     [
         (_payment(netto=650), "nettobelopp 650 != bruttobelopp 1000 - avdragsbelopp 300"),
         (_payment(avdrag=200, netto=800), "does not include skattebelopp"),
-        (_payment(rows=(600, 300)), "bruttobelopp 1000 != sum of utbetalningsdetalj 900"),
+        (_payment(rows=(600, 300)), "bruttobelopp 1000 != the details' bruttobelopp 900"),
     ],
 )
 def test_payment_arithmetic(payment: dict, fragment: str) -> None:
@@ -98,7 +100,7 @@ def test_forebyggande_sjukpenning_after_cutoff_in_old_version() -> None:
 
 def test_beloppstyp_rules_follow_the_registry() -> None:
     legacy_row = {"formansinformation": {"preliminarautbetalningar": [_payment(rows=(1000,))]}}
-    assert "legacy" in _checks(_answer(V_OLD, legacy_row))["lefi_version_invariants"][0]
+    assert "legacy" in _checks(_answer(V_OLD, legacy_row))["lefi_disclosure_no_later_structure"][0]
     bare = _payment(rows=(1000,))
     del bare["utbetalningsdetalj"][0]["beloppstyp"]
     found = _checks(_answer(V_NEW, {"formansinformation": {"preliminarautbetalningar": [bare]}}))

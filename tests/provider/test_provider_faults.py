@@ -6,6 +6,7 @@ holds; the test asserts it holds on the clean provider and is broken with the fa
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from provider_testkit import CLEAN_NOW, Answer, hamta
 
 from lefi_contracts.contracts import VersionInfo, registry
 from lefi_contracts.errors import UsageError
+from lefi_contracts.oracles import Exchange, check
 from lefi_contracts.provider import ProviderConfig, list_faults, running_provider
 from lefi_contracts.provider.faults import affects
 
@@ -233,7 +235,67 @@ PROBES: dict[str, Probe] = {
         == 200
     ),
     "served-contract-drift": lambda h, c, v: _serves_its_contract(h, v),
+    # -- disclosure faults (issue 12): each probe is the oracle's own rule over the answer ---------
+    "period-ignored": lambda h, c, v: _rule_holds(
+        "lefi_disclosure_within_period",
+        v,
+        c,
+        "bostadsbidrag-flera-beloppsperioder",
+        h,
+        first_days=20,
+        formansinformation=["FK:BOB"],
+        utbetalningar=["FK:BOB"],
+    ),
+    "unasked-group-delivered": lambda h, c, v: _rule_holds(
+        "lefi_disclosure_only_asked_groups",
+        v,
+        c,
+        "bostadsbidrag-flera-beloppsperioder",
+        h,
+        ovrigInformation=["FK:GEPI"],
+    ),
+    "other-person-in-answer": lambda h, c, v: _rule_holds(
+        "lefi_disclosure_person_asked", v, c, "effected-payments", h, formansinformation=["FK:SJP"]
+    ),
+    "later-structure-leaks": lambda h, c, v: _rule_holds(
+        "lefi_disclosure_no_later_structure",
+        v,
+        c,
+        "forebyggande-sjukpenning-after-cutoff",
+        h,
+        formansinformation=["FK:SJP"],
+    ),
+    "later-group-code-leaks": lambda h, c, v: _rule_holds(
+        "lefi_disclosure_no_later_structure",
+        v,
+        c,
+        "forebyggande-sjukpenning-after-cutoff",
+        h,
+        formansinformation=["FK:SJP"],
+    ),
 }
+
+
+def _rule_holds(
+    name: str,
+    v: VersionInfo,
+    cat: dict[str, Any],
+    persona: str,
+    http: httpx.Client,
+    first_days: int | None = None,
+    **lists: list[str],
+) -> bool:
+    """The oracle's rule `name` finds nothing in the answer about `persona` (optionally over a narrow period)."""
+    period = dict(cat[persona].get("period", PERIOD))
+    if first_days is not None:
+        start = dt.date.fromisoformat(period["from"])
+        period["tom"] = (start + dt.timedelta(days=first_days)).isoformat()
+    answer = q(http, cat, v, persona, period=period, **lists)
+    request = {"personnummer": cat[persona]["personnummer"], "period": period, **lists}
+    exchange = Exchange(
+        v, "hamtaFormansinformation", request, answer.status, answer.text.encode(), {}, answer.data
+    )
+    return answer.status == 200 and check(name, exchange) == []
 
 
 def _serves_its_contract(http: httpx.Client, v: VersionInfo) -> bool:

@@ -278,7 +278,9 @@ class Provider:
         except xmlschema.XMLSchemaValidationError:
             if not self.faults.names:
                 raise  # our own answer does not fit our own contract: an internal error, not to be hidden
-            if self.faults.on("harmonised-leaks-into-old-versions", v):
+            if self.faults.on("harmonised-leaks-into-old-versions", v) or self.faults.on(
+                "later-structure-leaks", v
+            ):
                 # encode with a harmonised version's schema (it has beloppstyp) and label it as this version
                 donor = next(
                     (
@@ -288,7 +290,7 @@ class Provider:
                     ),
                     None,
                 )
-                if donor is not None:
+                if donor is not None and donor.number != v.number:
                     return encode_xml(donor, element, data, namespace=v.namespace)
             return encode_xml_lax(v, element, data)  # a fault whose point is an XSD violation
 

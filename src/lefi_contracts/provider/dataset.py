@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from lefi_contracts.calendar import add_years
 from lefi_contracts.contracts import Registry, default_contracts_dir
 from lefi_contracts.contracts import registry as default_registry
 from lefi_contracts.errors import ContractError
@@ -36,7 +37,6 @@ from lefi_contracts.provider.generator import (
 from lefi_contracts.provider.recipes import (
     PERSONAS_FILE,
     Recipes,
-    add_years,
     as_date,
     draw,
     end_of_month,

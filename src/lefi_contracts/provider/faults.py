@@ -179,6 +179,45 @@ _SPECS: tuple[FaultSpec, ...] = (
     ),
 )
 
+
+def _has_later(v: VersionInfo) -> bool:
+    """A version some later served version extends (every one but the newest)."""
+    served = [x.number for x in registry().served()]
+    return v.number in served and served.index(v.number) < len(served) - 1
+
+
+# -- disclosure faults (issue 12): each breaks one disclosure rule of lefi_contracts.oracles.disclosure ---------
+_DISCLOSURE_SPECS: tuple[FaultSpec, ...] = (
+    FaultSpec(
+        "period-ignored",
+        "the asked period is ignored: ärenden, payments and PM data from any date are delivered",
+        _all,
+    ),
+    FaultSpec(
+        "unasked-group-delivered",
+        "every FK group the aktör may read is delivered under formansinformation, asked or not",
+        _all,
+    ),
+    FaultSpec(
+        "other-person-in-answer",
+        "the answer names another person's personnummer (in the utlämnare's tillstånd text)",
+        _all,
+    ),
+    FaultSpec(
+        "later-structure-leaks",
+        "v8's own set forebyggandeSjukpenningsarende is delivered where förebyggande sjukpenning belongs inside "
+        "sjukpenning",
+        _inside,
+    ),
+    FaultSpec(
+        "later-group-code-leaks",
+        "an avvikelse names a group code only a later version serves (where the own set cannot leak)",
+        lambda v: _has_later(v) and not _inside(v),
+    ),
+)
+_SPECS = _SPECS + _DISCLOSURE_SPECS
+# -- end of disclosure faults ---------------------------------------------------------------------------------
+
 _BY_NAME = {spec.name: spec for spec in _SPECS}
 
 

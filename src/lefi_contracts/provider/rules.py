@@ -2,6 +2,10 @@
 
 Everything that differs between versions is read from the registry's behaviour flags; the answer is a dict in
 v9's shape (utlamnare, avvikelser, formansinformation, PM lists) that render.py turns into JSON or XML.
+
+Separate on purpose from lefi_contracts.oracles, the rules the suite checks: the checker must not share code with
+what it checks, or a mistake in one would be copied into the other and never seen. (Only calendar arithmetic is
+shared, and the oracle does not depend on its reading of 29 February.)
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lefi_contracts import personnummer
+from lefi_contracts.calendar import add_years
 from lefi_contracts.contracts import QUERY_SECTIONS, VersionInfo
 from lefi_contracts.provider.clock import Clock
 from lefi_contracts.provider.dataset import BEHORIGHET_CHANGE, WIDE_FROM, WIDE_TOM, code_lists
@@ -62,13 +67,6 @@ class Query:
     period_from: Any = None
     period_tom: Any = None
     lists: dict[str, list[Any]] = field(default_factory=dict)
-
-
-def _add_years(d: dt.date, years: int) -> dt.date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:
-        return d.replace(year=d.year + years, day=28)
 
 
 class Engine:
@@ -149,9 +147,7 @@ class Engine:
         granted = dt.date.fromisoformat(found[1])
         old_grant = granted < BEHORIGHET_CHANGE and not self.faults.on("old-grants-two-years", v)
         years = 3 if old_grant or self.faults.on("behorighet-three-years", v) else 2
-        if self.clock.today() >= _add_years(granted, years) and not self.faults.on(
-            "expired-user-accepted", v
-        ):
+        if self.clock.today() >= add_years(granted, years) and not self.faults.on("expired-user-accepted", v):
             raise Rejected(403, "ANVANDARE_OBEHORIG", "Användarens behörighet har upphört att gälla.")
 
     # --- validation -----------------------------------------------------------------------------------------
@@ -227,7 +223,7 @@ class Engine:
         fran, tom = dates
         if tom < fran:
             raise bad_request(self._msg(v, "Periodens tom ligger före dess from.", pnr))
-        if tom > _add_years(fran, 2) and not self.faults.on("period-over-two-years-accepted", v):
+        if tom > add_years(fran, 2) and not self.faults.on("period-over-two-years-accepted", v):
             raise bad_request(self._msg(v, "Perioden är längre än två år.", pnr))
         return fran, tom
 
@@ -237,6 +233,10 @@ class Engine:
         self.check_user(v, actor, q.anvandare)
         pnr, fran, tom, lists = self.validate(v, q)
         f, t = fran.isoformat(), tom.isoformat()
+        # -- disclosure fault (issue 12) ------------------------------------------------------------------
+        if self.faults.on("period-ignored", v):
+            f, t = WIDE_FROM, WIDE_TOM  # the fault: data from any date
+        # -- end of disclosure fault ----------------------------------------------------------------------
         delivers = {
             a: self.state(a) == "OK" or self.faults.on("agency-down-delivers-data", v)
             for a in self.agencies(v)
@@ -262,6 +262,28 @@ class Engine:
                         }
                     )
             granted[name] = ok
+        # -- disclosure fault (issue 12): a later version's group code where the own set cannot leak ----------
+        if self.faults.on("later-group-code-leaks", v):
+            later = [
+                k
+                for k, c in self.group_info.items()
+                if c.get("utlamnare") == "FK" and k not in v.behaviour.formansgrupper
+            ]
+            for code in later[:1]:
+                avvikelser.setdefault("formansinformation", []).append(
+                    {
+                        "avvikelse": {"kod": "OBEHORIG", "beskrivning": "Aktören saknar behörighet."},
+                        "formansgrupp": {"kod": code, "beskrivning": self.describe(code)},
+                    }
+                )
+        # -- end of disclosure fault ----------------------------------------------------------------------
+        # -- disclosure fault (issue 12) ------------------------------------------------------------------
+        if self.faults.on("unasked-group-delivered", v) and delivers.get("FK", False):
+            asked = set(granted["formansinformation"])
+            granted["formansinformation"] += [
+                c for c in self.fk_groups(v) if c in actor.groups and c not in asked
+            ]
+        # -- end of disclosure fault ----------------------------------------------------------------------
         fi: dict[str, list[Any]] = {}
         self._arenden(v, pnr, f, t, granted["formansinformation"], fi)
         self._payments(v, pnr, f, t, granted, fi)
@@ -275,6 +297,13 @@ class Engine:
                 }
                 for a in self.agencies(v)
             ]
+            # -- disclosure fault (issue 12) --------------------------------------------------------------
+            if self.faults.on("other-person-in-answer", v):
+                other = personnummer.make(dt.date(1951, 3, 4), 417)
+                other = other if other != pnr else personnummer.make(dt.date(1951, 3, 4), 418)
+                tillstand = answer["utlamnare"][0]["tillstand"]
+                tillstand["beskrivning"] += f" (uppgifter även för {other})"
+            # -- end of disclosure fault ------------------------------------------------------------------
         if avvikelser:
             answer["avvikelser"] = avvikelser
         if fi:
@@ -301,6 +330,10 @@ class Engine:
                     arende["beslut"] = [b for b in arende["beslut"] if b["fattades"] <= until]
                 if arende["beslut"]:
                     fi.setdefault("sjukpenningarende", []).append(arende)
+                # -- disclosure fault (issue 12): v8's own set in a version that has none -------------------
+                if self.faults.on("later-structure-leaks", v):
+                    fi.setdefault("forebyggandeSjukpenningsarende", []).append(copy.deepcopy(row.payload))
+                # -- end of disclosure fault ----------------------------------------------------------------
         if "FK:SJP" in groups and self.faults.on("karens-as-arende", v):
             for row in self.store.items(pnr, "utbet", ["FK:SJP"], f, t, tag="karens"):
                 period = row.payload["period"]
