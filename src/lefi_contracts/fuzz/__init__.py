@@ -31,6 +31,7 @@ from lefi_contracts.fuzz import negative
 from lefi_contracts.fuzz.checks import CHECKS, run_checks
 from lefi_contracts.fuzz.hints import FuzzHints
 from lefi_contracts.fuzz.reproducer import reproducer
+from lefi_contracts.fuzz.rest_run import fuzz_rest
 from lefi_contracts.fuzz.runner import OperationOutcome, Sample, drive
 from lefi_contracts.personnummer import mask_text
 from lefi_contracts.results import Attachment, CheckResult
@@ -214,52 +215,6 @@ def _fuzz_soap(version: VersionInfo, url: str, hints: FuzzHints, examples: int, 
     return outcomes
 
 
-def _fuzz_rest(
-    version: VersionInfo, url: str, hints: FuzzHints, examples: int, seed: int, tls: TlsConfig
-) -> list[OperationOutcome]:
-    import requests
-
-    from lefi_contracts.fuzz import rest
-
-    schema = rest.load_schema(version, url)
-    session = requests.Session()
-    session.cert, session.verify = tls.client_cert, tls.ca or True
-    outcomes = []
-    names = [n for n in CHECKS if n != "lefi_contract_valid"]
-    for op in rest.operations(schema):
-        outcome = OperationOutcome(version.number, op.label)
-        start = time.perf_counter()
-
-        def probe(case: Any, outcome: OperationOutcome = outcome) -> None:
-            try:
-                response = case.call(
-                    base_url=url, session=session, timeout=30, verify=session.verify, cert=session.cert
-                )
-            except requests.RequestException as exc:
-                raise TargetUnavailable(f"{url} cannot be reached: {exc.__class__.__name__}") from None
-            if response.status_code == 503:
-                raise TargetUnavailable(
-                    f"v{version.number} is in a maintenance window",
-                    retry_after=response.headers.get("retry-after"),
-                )
-            outcome.statuses[str(response.status_code)] += 1
-            findings = rest.failures_of(case, response)
-            req = response.request
-
-            def sample(c: str, m: str) -> Sample:
-                body = req.body.encode() if isinstance(req.body, str) else req.body
-                return Sample(c, m, req.method or "POST", req.url or url, dict(req.headers), body,
-                              response.status_code, response.content or b"")  # fmt: skip
-
-            outcome.record(["schemathesis_default_checks", *names], findings, sample)
-
-        drive(rest.hinted_strategy(op, hints), probe, examples=examples, seed=seed,
-              explicit=rest.persona_cases(op, hints))  # fmt: skip
-        outcome.duration = time.perf_counter() - start
-        outcomes.append(outcome)
-    return outcomes
-
-
 def _fuzz_negative(version: VersionInfo, url: str, hints: FuzzHints, examples: int, seed: int,
                    client: httpx.Client) -> OperationOutcome:  # fmt: skip
     from lefi_contracts.fuzz.soap import SoapVersionFuzzer
@@ -333,7 +288,7 @@ def run_fuzz(
             if version.transport == "soap":
                 result.outcomes.extend(_fuzz_soap(version, url, hints, examples, seed, client))
             else:
-                result.outcomes.extend(_fuzz_rest(version, url, hints, examples, seed, tls))
+                result.outcomes.extend(fuzz_rest(version, url, hints, examples, seed, tls, timeout=timeout))
             neg = examples if negative_examples is None else negative_examples
             if neg:
                 result.outcomes.append(_fuzz_negative(version, url, hints, max(neg // 2, 1), seed, client))
