@@ -75,13 +75,16 @@ def fuzz_rest(
     for op in rest.operations(schema):
         outcomes[op.label] = OperationOutcome(version.number, op.label)
     started = time.perf_counter()
-    for event in from_schema(schema).execute():
-        if isinstance(event, events.ScenarioFinished):
-            _record(event.recorder, outcomes, version, url)
-        elif isinstance(event, events.NonFatalError):
-            _error(event, url)
-        elif isinstance(event, events.FatalError):
-            raise ContractError(f"schemathesis could not run v{version.number}: {event.exception}") from None
+    try:
+        for event in from_schema(schema).execute():
+            if isinstance(event, events.ScenarioFinished):
+                _record(event.recorder, outcomes, version, url)
+            elif isinstance(event, events.NonFatalError):
+                _error(event, url)
+            elif isinstance(event, events.FatalError):
+                raise ContractError(f"schemathesis could not run v{version.number}: {event.exception}")
+    finally:
+        rest.forget_hints(schema)
     elapsed = time.perf_counter() - started
     total = sum(o.cases for o in outcomes.values()) or 1
     for outcome in outcomes.values():
