@@ -30,7 +30,7 @@ from lefi_contracts.fuzz.hints import FuzzHints
 from lefi_contracts.fuzz.reproducer import replay_command, replay_options, reproducer
 from lefi_contracts.fuzz.rest_run import fuzz_rest
 from lefi_contracts.fuzz.runner import REACHED_CHECK, OperationOutcome
-from lefi_contracts.fuzz.soap_run import fuzz_negative, fuzz_soap
+from lefi_contracts.fuzz.soap_run import fuzz_negative, fuzz_soap, fuzz_xml_coverage
 from lefi_contracts.personnummer import mask_text
 from lefi_contracts.results import Attachment, CheckResult
 from lefi_contracts.target import target_or_embedded
@@ -271,6 +271,7 @@ def run_fuzz(
         for version in selected:
             if version.transport == "soap":
                 result.outcomes.extend(fuzz_soap(version, url, hints, examples, seed, client))
+                result.outcomes.extend(fuzz_xml_coverage(version, url, hints, seed, client))
             else:
                 result.outcomes.extend(fuzz_rest(version, url, hints, examples, seed, tls, timeout=timeout))
             neg = examples if negative_examples is None else negative_examples

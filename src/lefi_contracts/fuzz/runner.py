@@ -46,13 +46,14 @@ class OperationOutcome:
 
     version: str
     operation: str
-    kind: str = "fuzz"  # fuzz | negative
+    kind: str = "fuzz"  # fuzz | negative | coverage
     cases: int = 0
     duration: float = 0.0
     statuses: Counter[str] = field(default_factory=Counter)
     checks: set[str] = field(default_factory=set)
     failing_cases: Counter[str] = field(default_factory=Counter)
     samples: dict[str, Sample] = field(default_factory=dict)
+    kinds: Counter[str] = field(default_factory=Counter)  # coverage: cases sent per boundary kind
 
     def record(
         self, checks_run: list[str], findings: list[tuple[str, str]], sample: Callable[[str, str], Sample]

@@ -1,4 +1,5 @@
-"""One SOAP version fuzzed from its XSD (soap.py strategies), and negative fuzzing of any version (negative.py).
+"""One SOAP version fuzzed from its XSD (soap.py strategies), its coverage phase (xml_coverage.py), and negative
+fuzzing of any version (negative.py).
 
 Every request goes through the guarded transport (deadline, size cap, TLS): the target may be hostile. Each
 operation's persona queries are explicit examples, so every data path the catalogue knows is visited at least once.
@@ -9,14 +10,19 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from hypothesis import HealthCheck, find, settings
+from lxml import etree
+
 from lefi_contracts.client.transport import GuardedTransport
 from lefi_contracts.contracts import VersionInfo, registry
-from lefi_contracts.errors import TargetUnavailable
+from lefi_contracts.errors import ResponseRejected, TargetUnavailable
 from lefi_contracts.fuzz import negative
-from lefi_contracts.fuzz.checks import CHECKS, run_checks
+from lefi_contracts.fuzz.checks import CHECKS, Exchange, run_checks
 from lefi_contracts.fuzz.hints import FuzzHints
 from lefi_contracts.fuzz.runner import OperationOutcome, Sample, drive
-from lefi_contracts.fuzz.soap import SoapOperation, SoapVersionFuzzer, post
+from lefi_contracts.fuzz.soap import SoapOperation, SoapVersionFuzzer, envelope, post
+from lefi_contracts.fuzz.xml_coverage import XsdCoverage
+from lefi_contracts.fuzz.xml_strategies import XsdStrategies
 
 NEGATIVE_CHECK = "lefi_negative_refused_by_contract"
 
@@ -93,4 +99,114 @@ def fuzz_negative(
 
     drive(negative.broken_queries(version, hints, reg), probe, examples=examples, seed=seed)
     outcome.duration = time.perf_counter() - start
+    return outcome
+
+
+BOUNDARY_CHECK = "lefi_xsd_boundary_refused"
+METHOD_CHECK = "lefi_undeclared_method_405"
+_INSIDE_CHECKS = ["lefi_no_server_error", "lefi_contract_valid", "lefi_no_identity_in_error"]
+UNDECLARED_METHODS = ("PUT", "DELETE", "PATCH")
+
+
+def _base_request(
+    fuzzer: SoapVersionFuzzer, op: SoapOperation, hints: FuzzHints, seed: int
+) -> etree._Element:
+    """One valid request to vary: a catalogue persona's query (chosen by the seed), else the XSD's smallest."""
+    strategies = XsdStrategies(fuzzer.xs)
+    candidates: list[dict[str, Any]] = []
+    if fuzzer.takes_query(op):
+        candidates = hints.persona_queries(
+            tuple(fuzzer.version.behaviour.formansgrupper), tuple(fuzzer.ovrig_codes(op))
+        )
+    elif hints.actors:
+        candidates = [{"aktorsId": a} for a in hints.actors]
+    for offset in range(len(candidates)):
+        value = candidates[(seed + offset) % len(candidates)]
+        try:
+            payload = strategies.encode(op.input_element, value)
+        except Exception:  # a catalogue value the XSD does not take: try the next one
+            continue
+        if fuzzer.lxml_schema.validate(payload):
+            return payload
+    smallest = find(
+        strategies.element(op.input_element),
+        lambda _: True,
+        settings=settings(database=None, derandomize=True, suppress_health_check=list(HealthCheck)),
+    )
+    return strategies.encode(op.input_element, smallest)
+
+
+def _soap_headers(op: SoapOperation) -> dict[str, str]:
+    return {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{op.soap_action}"'}
+
+
+def fuzz_xml_coverage(
+    version: VersionInfo, url: str, hints: FuzzHints, seed: int, client: GuardedTransport
+) -> list[OperationOutcome]:
+    """Every XSD boundary of each operation's request once (xml_coverage.py), and each undeclared HTTP method."""
+    fuzzer = SoapVersionFuzzer(version, url, hints, client)
+    outcomes = []
+    for op in fuzzer.operations:
+        outcome = OperationOutcome(version.number, op.name, kind="coverage")
+        start = time.perf_counter()
+        coverage = XsdCoverage(fuzzer.xs, fuzzer.lxml_schema, op.input_element)
+        headers = _soap_headers(op)
+        for case in coverage.cases(_base_request(fuzzer, op, hints, seed)):
+            body = envelope(case.payload)
+            status, content, answer_headers = post(client, fuzzer.url, body, headers)
+            if status == 503:
+                raise TargetUnavailable(f"v{version.number} is in a maintenance window")
+            ex = fuzzer.exchange(op, {}, status, content, answer_headers)
+            outcome.statuses[ex.fault_code or str(ex.status)] += 1
+            outcome.kinds[case.kind] += 1
+            what = f"{case.kind} at {case.path}: {case.description}"
+            if case.valid:
+                findings = [(f.check, f"{what}: {f.message}") for f in run_checks(ex, _INSIDE_CHECKS)]
+                ran = [*_INSIDE_CHECKS]
+            else:
+                refused = ex.fault_side == "client" and status != 200
+                answer = f"HTTP {status}" + (
+                    f" {ex.fault_side} fault {ex.fault_code}" if ex.fault_side else ""
+                )
+                findings = (
+                    [] if refused else [(BOUNDARY_CHECK, f"{what}: outside the XSD, answered {answer}")]
+                )
+                ran = [BOUNDARY_CHECK]
+
+            def sample(
+                check: str, message: str, body: bytes = body, ex: Exchange = ex, op: SoapOperation = op
+            ) -> Sample:
+                return Sample(check, message, "POST", fuzzer.url, _soap_headers(op), body, ex.status, ex.body)
+
+            outcome.record(ran, findings, sample)
+        outcome.duration = time.perf_counter() - start
+        outcomes.append(outcome)
+    outcomes.append(_undeclared_methods(version, fuzzer.url, client))
+    return outcomes
+
+
+def _undeclared_methods(version: VersionInfo, url: str, client: GuardedTransport) -> OperationOutcome:
+    """A method the SOAP endpoint does not take is answered 405 with an Allow header (RFC 9110)."""
+    outcome = OperationOutcome(version.number, "soap endpoint: undeclared methods", kind="coverage")
+    for method in UNDECLARED_METHODS:
+        try:
+            raw = client.send(method, url, headers={"Content-Type": "text/xml; charset=utf-8"})
+            status, allow, content = raw.status, raw.headers.get("allow"), raw.body
+        except ResponseRejected as exc:
+            status, allow, content = 0, None, str(exc).encode()
+        outcome.statuses[str(status)] += 1
+        outcome.kinds["method"] += 1
+        problem = (
+            None
+            if status == 405 and allow
+            else f"{method} answered {status}" + ("" if allow else " without Allow")
+        )
+        findings = [(METHOD_CHECK, problem)] if problem else []
+
+        def sample(
+            check: str, message: str, method: str = method, status: int = status, content: bytes = content
+        ) -> Sample:
+            return Sample(check, message, method, url, {}, None, status, content)
+
+        outcome.record([METHOD_CHECK], findings, sample)
     return outcome
