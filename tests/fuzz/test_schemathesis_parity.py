@@ -26,6 +26,7 @@ SERVED = "/lefi-extern-formansinformation/v9/openapi.yaml"
 PHASES = "examples,coverage,fuzzing,stateful"
 EXAMPLES = 20
 SEED = 1
+CHECK_OPTIONS = ("--exclude-checks", "positive_data_acceptance", "-n", str(EXAMPLES), "--seed", str(SEED))
 
 # fault -> the failure codes raw schemathesis must report against it (with the contract it is found with)
 TABLE = {
@@ -44,8 +45,7 @@ def raw_schemathesis(contract: str, url: str, workdir: Path) -> tuple[int, str, 
     )
     cli = Path(sys.executable).with_name("schemathesis")
     run = subprocess.run(
-        [str(cli), "run", contract, "--url", url, "--phases", PHASES]
-        + ["--exclude-checks", "positive_data_acceptance", "-n", str(EXAMPLES), "--seed", str(SEED)],
+        [str(cli), "run", contract, "--url", url, "--phases", PHASES, *CHECK_OPTIONS],
         cwd=workdir,
         capture_output=True,
         text=True,
@@ -73,7 +73,9 @@ def correct(db: Path) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("which", ["served", "published"])
-def test_raw_schemathesis_finds_nothing_on_the_correct_provider(which: str, correct: str, tmp_path: Path) -> None:
+def test_raw_schemathesis_finds_nothing_on_the_correct_provider(
+    which: str, correct: str, tmp_path: Path
+) -> None:
     if which == "published" and not PUBLISHED.is_file():
         pytest.skip("the published contract is not on this machine")
     contract = correct + SERVED if which == "served" else str(PUBLISHED)

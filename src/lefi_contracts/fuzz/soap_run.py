@@ -21,6 +21,7 @@ from lefi_contracts.fuzz.checks import CHECKS, Exchange, run_checks
 from lefi_contracts.fuzz.hints import FuzzHints
 from lefi_contracts.fuzz.runner import OperationOutcome, Sample, drive
 from lefi_contracts.fuzz.soap import SoapOperation, SoapVersionFuzzer, envelope, post
+from lefi_contracts.fuzz.xml_coverage import CoverageCase as XsdCoverageCase
 from lefi_contracts.fuzz.xml_coverage import XsdCoverage
 from lefi_contracts.fuzz.xml_strategies import XsdStrategies
 
@@ -140,6 +141,20 @@ def _soap_headers(op: SoapOperation) -> dict[str, str]:
     return {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{op.soap_action}"'}
 
 
+def judge(case: XsdCoverageCase, ex: Exchange) -> tuple[list[str], list[tuple[str, str]]]:
+    """(checks run, findings) for one coverage case: outside the XSD it must be a soap:Client fault (never an
+    answer, never a server fault); inside, the answer is checked like any other (no server error, valid)."""
+    what = f"{case.kind} at {case.path}: {case.description}"
+    if case.valid:
+        return list(_INSIDE_CHECKS), [
+            (f.check, f"{what}: {f.message}") for f in run_checks(ex, _INSIDE_CHECKS)
+        ]
+    if ex.fault_side == "client" and ex.status != 200:
+        return [BOUNDARY_CHECK], []
+    answer = f"HTTP {ex.status}" + (f" {ex.fault_side} fault {ex.fault_code}" if ex.fault_side else "")
+    return [BOUNDARY_CHECK], [(BOUNDARY_CHECK, f"{what}: outside the XSD, answered {answer}")]
+
+
 def fuzz_xml_coverage(
     version: VersionInfo, url: str, hints: FuzzHints, seed: int, client: GuardedTransport
 ) -> list[OperationOutcome]:
@@ -159,19 +174,7 @@ def fuzz_xml_coverage(
             ex = fuzzer.exchange(op, {}, status, content, answer_headers)
             outcome.statuses[ex.fault_code or str(ex.status)] += 1
             outcome.kinds[case.kind] += 1
-            what = f"{case.kind} at {case.path}: {case.description}"
-            if case.valid:
-                findings = [(f.check, f"{what}: {f.message}") for f in run_checks(ex, _INSIDE_CHECKS)]
-                ran = [*_INSIDE_CHECKS]
-            else:
-                refused = ex.fault_side == "client" and status != 200
-                answer = f"HTTP {status}" + (
-                    f" {ex.fault_side} fault {ex.fault_code}" if ex.fault_side else ""
-                )
-                findings = (
-                    [] if refused else [(BOUNDARY_CHECK, f"{what}: outside the XSD, answered {answer}")]
-                )
-                ran = [BOUNDARY_CHECK]
+            ran, findings = judge(case, ex)
 
             def sample(
                 check: str, message: str, body: bytes = body, ex: Exchange = ex, op: SoapOperation = op

@@ -21,9 +21,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import xmlschema
+from hypothesis import HealthCheck, find, settings
+from hypothesis.errors import NoSuchExample, Unsatisfiable
 from lxml import etree
 
-from lefi_contracts.fuzz.xml_strategies import _facet, _local, _type_names
+from lefi_contracts.fuzz.xml_strategies import _facet, _local, _type_names, simple_strategy
 
 KINDS = ("enumeration", "length", "pattern", "occurs", "numeric", "date", "choice", "optional")
 MAX_DEPTH = 6
@@ -183,10 +185,22 @@ class XsdCoverage:
         return f"{{{self.namespace}}}{name}" if self.namespace else name
 
     def _sample_text(self, elem: Any, node: etree._Element | None) -> str:
+        """The element's text in the base, else a value its type accepts (the smallest one Hypothesis finds)."""
         if node is not None and node.text:
             return node.text
         enumeration = list(getattr(elem.type, "enumeration", None) or [])
-        return str(enumeration[0]) if enumeration else "a"
+        if enumeration:
+            return str(enumeration[0])
+        xsd_type = elem.type if elem.type.is_simple() else getattr(elem.type, "content", elem.type)
+        try:
+            found = find(
+                simple_strategy(xsd_type),
+                lambda v: bool(xsd_type.is_valid(str(v))),
+                settings=settings(database=None, derandomize=True, suppress_health_check=list(HealthCheck)),
+            )
+        except (NoSuchExample, Unsatisfiable, Exception):  # a type we cannot sample: a plain value
+            return "a"
+        return str(found)
 
     def _new_element(self, elem: Any, like: etree._Element | None) -> etree._Element | None:
         """A fresh valid-looking instance of an element (a copy of one in the base, or its smallest value)."""
@@ -310,6 +324,12 @@ class XsdCoverage:
                 continue
             for extra in present[count:]:
                 parent.remove(extra)
+            if group.model == "choice" and count:
+                others = {e.local_name for e, _ in _group_elements(group)} - {child.local_name}
+                for node in [
+                    n for n in parent if isinstance(n.tag, str) and etree.QName(n).localname in others
+                ]:
+                    parent.remove(node)
             while len(_children(parent, child.local_name)) < count:
                 new = self._new_element(child, like)
                 if new is None:
