@@ -148,10 +148,10 @@ def soap_broken_body(fuzzer: SoapVersionFuzzer, query: dict[str, Any]) -> bytes:
 
 
 def _children(fuzzer: SoapVersionFuzzer, element: str) -> set[str]:
-    elem = fuzzer.xs.elements.get(element)
+    elem: Any = fuzzer.xs.elements.get(element)
     if elem is None or elem.type.is_simple():
         return set()
-    return {e.local_name for e in elem.type.content.iter_elements()}
+    return {str(e.local_name) for e in elem.type.content.iter_elements()}
 
 
 def check_negative(ex: Exchange, kind: str, strict_code: bool) -> list[tuple[str, str]]:

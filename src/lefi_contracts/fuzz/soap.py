@@ -149,7 +149,7 @@ class SoapVersionFuzzer:
     def strategy(self, op: SoapOperation) -> Any:
         """Request dicts for one operation: the XSD's strategy, hinted where the catalogue knows better."""
         root = op.input_element
-        hints = {
+        hints: dict[str, st.SearchStrategy[Any]] = {
             f"{root}/aktorsId": self.hints.aktors_id(),
             f"{root}/personnummer": self.hints.personnummer(),
             f"{root}/period": self.hints.period(),
@@ -172,10 +172,10 @@ class SoapVersionFuzzer:
         return self._enumeration(op.input_element, "ovrigInformation")
 
     def _children(self, element: str) -> dict[str, Any]:
-        elem = self.xs.elements.get(element)
+        elem: Any = self.xs.elements.get(element)
         if elem is None or elem.type.is_simple():
             return {}
-        return {e.local_name: e for e in elem.type.content.iter_elements()}
+        return {str(e.local_name): e for e in elem.type.content.iter_elements()}
 
     def _enumeration(self, element: str, child: str) -> list[str]:
         e = self._children(element).get(child)
@@ -257,7 +257,7 @@ class SoapVersionFuzzer:
 
     def decode(self, element: etree._Element) -> dict[str, Any] | None:
         try:
-            data, _errors = self.xs.decode(
+            data, _errors = self.xs.decode(  # type: ignore[misc]
                 etree.tostring(element), validation="lax", strip_namespaces=True, decimal_type=str
             )
         except Exception:
