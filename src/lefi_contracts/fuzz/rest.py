@@ -115,7 +115,7 @@ def schema_config(
         "generation": {"max-examples": max(examples, 1), "database": "none"},
         "request-timeout": timeout,
         "max-redirects": 5,
-        "tls-verify": str(tls.ca) if tls.ca else True,
+        "tls-verify": str(tls.ca) if tls.ca else tls.verify,
         "workers": 1,
     }
     if tls.cert:
