@@ -5,9 +5,13 @@ Public API:
   phase "fuzz", one per version x operation x check, for the gate's one stream);
 - `command_fuzz(target, versions, examples, seed, reports_dir) -> (summary text, exit code)` for the CLI.
 
-REST versions go through schemathesis (rest.py), SOAP versions through XSD-driven Hypothesis strategies (soap.py),
-both then through negative fuzzing (negative.py). The same seed gives the same requests; a failure's reproducer
-names the check, shows the masked request, and the exact replay command (see reproducer.py).
+REST versions run schemathesis' own engine (rest_run.py: examples, coverage, fuzzing and stateful phases, every
+default check but positive_data_acceptance, plus ours), SOAP versions XSD-driven Hypothesis strategies and a
+coverage phase of each XSD's boundaries (soap_run.py, xml_coverage.py), both then negative fuzzing (negative.py).
+The target's fixture catalogue steers generation past authorisation; a fuzz run that never got a 2xx is not held.
+Every request we send ourselves goes through GuardedTransport; schemathesis keeps its session with our TLS files.
+The same seed gives the same requests; a failure's reproducer names the check, shows the masked request, and the
+exact replay command (see reproducer.py), which outlives an embedded provider (it names faults, not a port).
 """
 
 from __future__ import annotations
