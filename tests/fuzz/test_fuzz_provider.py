@@ -20,6 +20,9 @@ FUZZ_ONLY = {
     "server-error-on-rare-input": (20, "5,9", "lefi_no_server_error"),
     "schema-violation-on-rare-branch": (20, "5,9", "lefi_contract_valid"),
     "ten-digit-personnummer-refused": (20, "5,9", "lefi_valid_request_not_refused"),
+    "undeclared-method-not-found": (5, "5,9", "Wrong response to undeclared method"),
+    "user-header-length-unchecked": (5, "9", "Schema-violating request accepted"),
+    "request-schema-unchecked": (20, "9", "Schema-violating request accepted"),
 }
 
 

@@ -273,6 +273,17 @@ PROBES: dict[str, Probe] = {
         h,
         formansinformation=["FK:SJP"],
     ),
+    # --- issue 13 (fuzzing helper): HTTP method, header and request-schema rules
+    "undeclared-method-not-found": lambda h, c, v: _undeclared_method_refused(h, c, v),
+    "user-header-length-unchecked": lambda h, c, v: all(
+        h.get(
+            f"{v.base_path}/aktorer/{c['municipality']['aktorsId']}/tillgangligaInformationstyper",
+            headers={"X-Lefi-Anvandare": user},
+        ).status_code
+        in (400, 403)
+        for user in ("", "x" * 65)
+    ),
+    "request-schema-unchecked": lambda h, c, v: _off_schema_refused(h, c, v),
 }
 
 
@@ -296,6 +307,40 @@ def _rule_holds(
         v, "hamtaFormansinformation", request, answer.status, answer.text.encode(), {}, answer.data
     )
     return answer.status == 200 and check(name, exchange) == []
+
+
+def _undeclared_method_refused(http: httpx.Client, cat: dict[str, Any], v: VersionInfo) -> bool:
+    """PUT on the version's query path is 405 with an Allow header naming what the path takes."""
+    path = (
+        f"{v.base_path}/soap"
+        if v.transport == "soap"
+        else f"{v.base_path}/aktorer/{cat['municipality']['aktorsId']}/formansinformation/fraga"
+    )
+    answer = http.put(path, content=b"{}")
+    return answer.status_code == 405 and "POST" in answer.headers.get("allow", "")
+
+
+def _off_schema_refused(http: httpx.Client, cat: dict[str, Any], v: VersionInfo) -> bool:
+    """A query the request schema forbids is refused (400 / soap:Client), though the engine could answer it:
+    REST ovrigInformation as a number, SOAP period before personnummer (the XSD's sequence)."""
+    p = cat["effected-payments"]
+    actor = cat["municipality"]["aktorsId"]
+    if v.transport == "rest":
+        body = {"personnummer": p["personnummer"], "period": PERIOD, "formansinformation": ["FK:SJP"]}
+        answer = http.post(
+            f"{v.base_path}/aktorer/{actor}/formansinformation/fraga", json={**body, "ovrigInformation": 0}
+        )
+        return answer.status_code == 400
+    ns = v.namespace
+    xml = (
+        f'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:l="{ns}"><soap:Body>'
+        f"<l:hamtaFormansinformation><l:aktorsId>{actor}</l:aktorsId>"
+        f"<l:period><l:from>{PERIOD['from']}</l:from><l:tom>{PERIOD['tom']}</l:tom></l:period>"
+        f"<l:personnummer>{p['personnummer']}</l:personnummer><l:formansinformation>FK:SJP</l:formansinformation>"
+        "</l:hamtaFormansinformation></soap:Body></soap:Envelope>"
+    )
+    answer = http.post(f"{v.base_path}/soap", content=xml.encode(), headers={"Content-Type": "text/xml"})
+    return answer.status_code == 500 and b"soap:Client" in answer.content
 
 
 def _serves_its_contract(http: httpx.Client, v: VersionInfo) -> bool:
@@ -359,6 +404,9 @@ def test_every_fault_has_a_probe_and_at_least_eighteen() -> None:
         "server-error-on-rare-input",
         "schema-violation-on-rare-branch",
         "ten-digit-personnummer-refused",
+        "undeclared-method-not-found",
+        "user-header-length-unchecked",
+        "request-schema-unchecked",
     }
     assert {f.name for f in FAULTS if f.only_compat} == {"served-contract-drift"}
     assert all(f.versions and f.description for f in FAULTS)

@@ -15,12 +15,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--examples", type=positive_int, default=100)
     p.add_argument("--seed", type=positive_int, default=None)
     p.add_argument("--reports", type=Path, default=Path("reports"))
+    p.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch a named fault on in the embedded provider (repeatable; see `serve --list-faults`); "
+        "a replay of a failure found on a faulty embedded provider names them",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from lefi_contracts.client.transport import TlsConfig
     from lefi_contracts.fuzz import command_fuzz
+    from lefi_contracts.provider.faults import validate_faults
 
     tls = TlsConfig.from_options(args.cert, args.key, args.ca)
     text, code = command_fuzz(
@@ -31,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
         reports_dir=args.reports,
         tls=tls,
         registry=run_registry(args),
+        faults=validate_faults(args.fault),
     )
     print(text)
     return code

@@ -5,14 +5,19 @@ Public API:
   phase "fuzz", one per version x operation x check, for the gate's one stream);
 - `command_fuzz(target, versions, examples, seed, reports_dir) -> (summary text, exit code)` for the CLI.
 
-REST versions go through schemathesis (rest.py), SOAP versions through XSD-driven Hypothesis strategies (soap.py),
-both then through negative fuzzing (negative.py). The same seed gives the same requests; a failure's reproducer
-names the check, shows the masked request, and the exact replay command (see reproducer.py).
+REST versions run schemathesis' own engine (rest_run.py: examples, coverage, fuzzing and stateful phases, every
+default check but positive_data_acceptance, plus ours), SOAP versions XSD-driven Hypothesis strategies and a
+coverage phase of each XSD's boundaries (soap_run.py, xml_coverage.py), both then negative fuzzing (negative.py).
+The target's fixture catalogue steers generation past authorisation; a fuzz run that never got a 2xx is not held.
+Every request we send ourselves goes through GuardedTransport; schemathesis keeps its session with our TLS files.
+The same seed gives the same requests; a failure's reproducer names the check, shows the masked request, and the
+exact replay command (see reproducer.py), which outlives an embedded provider (it names faults, not a port).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import tempfile
@@ -22,17 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from lefi_contracts.client.transport import TlsConfig
-from lefi_contracts.contracts import Registry, VersionInfo
+from lefi_contracts.client.transport import GuardedTransport, TlsConfig
+from lefi_contracts.contracts import Registry
 from lefi_contracts.contracts import registry as default_registry
 from lefi_contracts.errors import LefiContractsError, TargetUnavailable, UsageError
-from lefi_contracts.fuzz import negative
-from lefi_contracts.fuzz.checks import CHECKS, run_checks
 from lefi_contracts.fuzz.hints import FuzzHints
-from lefi_contracts.fuzz.reproducer import reproducer
-from lefi_contracts.fuzz.runner import OperationOutcome, Sample, drive
+from lefi_contracts.fuzz.reproducer import replay_command, replay_options, reproducer
+from lefi_contracts.fuzz.rest_run import fuzz_rest
+from lefi_contracts.fuzz.runner import REACHED_CHECK, OperationOutcome
+from lefi_contracts.fuzz.soap_run import fuzz_negative, fuzz_soap, fuzz_xml_coverage
 from lefi_contracts.personnummer import mask_text
 from lefi_contracts.results import Attachment, CheckResult
 from lefi_contracts.target import target_or_embedded
@@ -53,6 +56,7 @@ class FuzzResult:
     results: list[CheckResult] = field(default_factory=list)
     duration: float = 0.0
     notes: list[str] = field(default_factory=list)
+    replay: str = ""  # the options that reach the same provider again (reproducer.replay_options)
 
     @property
     def failed(self) -> bool:
@@ -72,7 +76,8 @@ class FuzzResult:
             verdict = "FAILED" if o.failed else "ok"
             statuses = ", ".join(f"{k}x{v}" for k, v in sorted(o.statuses.items()))
             lines.append(
-                f"  v{o.version} {o.kind:<8} {o.operation:<70} {o.cases:>5} cases  {verdict}  [{statuses}]"
+                f"  v{o.version} {o.kind:<8} {o.operation:<70} {o.cases:>5} cases  {o.answered:>5} 2xx  "
+                f"{verdict}  [{statuses}]"
             )
         for r in self.results:
             if r.failed:
@@ -97,6 +102,24 @@ def _results(outcome: OperationOutcome, result: FuzzResult) -> list[CheckResult]
         }
         name = f"fuzz {outcome.kind} {outcome.operation}: {check}"
         share = outcome.duration / max(len(outcome.checks), 1)
+        if check == REACHED_CHECK and outcome.unreached:
+            refusals = ", ".join(f"{k}x{v}" for k, v in sorted(outcome.statuses.items()))
+            out.append(
+                CheckResult(
+                    phase="fuzz",
+                    name=name,
+                    status="failed",
+                    version=outcome.version,
+                    behaviour=check,
+                    message=f"none of {outcome.cases} cases was answered 2xx ({refusals}): nothing past "
+                    "authorisation was tested (give the target's fixture catalogue)",
+                    reproducer="replay exactly (deterministic seed):\n  "
+                    + replay_command(result.seed, outcome.version, result.examples, result.replay),
+                    duration=share,
+                    parameters=params,
+                )
+            )
+            continue
         if sample is None:
             out.append(
                 CheckResult(
@@ -122,7 +145,7 @@ def _results(outcome: OperationOutcome, result: FuzzResult) -> list[CheckResult]
             seed=result.seed,
             version=outcome.version,
             examples=result.examples,
-            target=result.target,
+            replay=result.replay,
         )
         out.append(
             CheckResult(
@@ -185,117 +208,39 @@ def _hints(url: str, catalogue: dict[str, Any] | None, notes: list[str], tls: Tl
     return FuzzHints.from_catalogue(catalogue)
 
 
-def _fuzz_soap(version: VersionInfo, url: str, hints: FuzzHints, examples: int, seed: int,
-               client: httpx.Client) -> list[OperationOutcome]:  # fmt: skip
-    from lefi_contracts.fuzz.soap import SoapVersionFuzzer
-
-    fuzzer = SoapVersionFuzzer(version, url, hints, client)
-    outcomes = []
-    for op in fuzzer.operations:
-        outcome = OperationOutcome(version.number, op.name)
-        start = time.perf_counter()
-
-        def probe(value: dict[str, Any], op: Any = op, outcome: OperationOutcome = outcome) -> None:
-            ex, body, headers = fuzzer.send(op, value)
-            outcome.statuses[ex.fault_code or str(ex.status)] += 1
-            findings = [(f.check, f.message) for f in run_checks(ex)]
-            outcome.record(
-                list(CHECKS), findings,
-                lambda c, m: Sample(c, m, "POST", fuzzer.url, headers, body, ex.status, ex.body),
-            )  # fmt: skip
-
-        explicit = (
-            hints.persona_queries(tuple(version.behaviour.formansgrupper), tuple(fuzzer.ovrig_codes(op)))
-            if fuzzer.takes_query(op)
-            else []
-        )
-        drive(fuzzer.strategy(op), probe, examples=examples, seed=seed, explicit=explicit)
-        outcome.duration = time.perf_counter() - start
-        outcomes.append(outcome)
-    return outcomes
+_LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
-def _fuzz_rest(
-    version: VersionInfo, url: str, hints: FuzzHints, examples: int, seed: int, tls: TlsConfig
-) -> list[OperationOutcome]:
-    import requests
+def _replay(target: str | None, faults: frozenset[str], client: GuardedTransport, notes: list[str]) -> str:
+    """Replay options that outlive the run. A loopback target that is our reference provider with its default
+    data and a real clock (an embedded one, e.g. the gate's) is replayed by starting it again with the same
+    faults: its port is gone after the run. Any other target is replayed at its URL."""
+    if not target:
+        return replay_options(None, faults)
+    from urllib.parse import urlsplit
 
-    from lefi_contracts.fuzz import rest
+    from lefi_contracts.provider.config import ProviderConfig
 
-    schema = rest.load_schema(version, url)
-    session = requests.Session()
-    session.cert, session.verify = tls.client_cert, tls.ca or True
-    outcomes = []
-    names = [n for n in CHECKS if n != "lefi_contract_valid"]
-    for op in rest.operations(schema):
-        outcome = OperationOutcome(version.number, op.label)
-        start = time.perf_counter()
-
-        def probe(case: Any, outcome: OperationOutcome = outcome) -> None:
-            try:
-                response = case.call(
-                    base_url=url, session=session, timeout=30, verify=session.verify, cert=session.cert
-                )
-            except requests.RequestException as exc:
-                raise TargetUnavailable(f"{url} cannot be reached: {exc.__class__.__name__}") from None
-            if response.status_code == 503:
-                raise TargetUnavailable(
-                    f"v{version.number} is in a maintenance window",
-                    retry_after=response.headers.get("retry-after"),
-                )
-            outcome.statuses[str(response.status_code)] += 1
-            findings = rest.failures_of(case, response)
-            req = response.request
-
-            def sample(c: str, m: str) -> Sample:
-                body = req.body.encode() if isinstance(req.body, str) else req.body
-                return Sample(c, m, req.method or "POST", req.url or url, dict(req.headers), body,
-                              response.status_code, response.content or b"")  # fmt: skip
-
-            outcome.record(["schemathesis_default_checks", *names], findings, sample)
-
-        drive(rest.hinted_strategy(op, hints), probe, examples=examples, seed=seed,
-              explicit=rest.persona_cases(op, hints))  # fmt: skip
-        outcome.duration = time.perf_counter() - start
-        outcomes.append(outcome)
-    return outcomes
-
-
-def _fuzz_negative(version: VersionInfo, url: str, hints: FuzzHints, examples: int, seed: int,
-                   client: httpx.Client, reg: Registry) -> OperationOutcome:  # fmt: skip
-    from lefi_contracts.fuzz.soap import SoapVersionFuzzer
-
-    outcome = OperationOutcome(version.number, "hamtaFormansinformation", kind="negative")
-    strict = bool(hints.actors)
-    fuzzer = SoapVersionFuzzer(version, url, hints, client) if version.transport == "soap" else None
-    start = time.perf_counter()
-
-    def probe(drawn: tuple[str, dict[str, Any]]) -> None:
-        kind, query = drawn
-        if fuzzer is None:
-            ex, req_url, body = negative.send_rest(client, url, version, query)
-            headers = {"Content-Type": "application/json"}
-        else:
-            body = negative.soap_broken_body(fuzzer, query)
-            op = next(o for o in fuzzer.operations if o.input_element == "hamtaFormansinformation") \
-                if any(o.input_element == "hamtaFormansinformation" for o in fuzzer.operations) else fuzzer.operations[0]  # fmt: skip
-            headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{op.soap_action}"'}
-            try:
-                resp = client.post(fuzzer.url, content=body, headers=headers)
-            except httpx.TransportError as exc:
-                raise TargetUnavailable(f"{fuzzer.url} cannot be reached: {exc.__class__.__name__}") from None
-            ex = fuzzer.exchange(op, query, resp.status_code, resp.content, dict(resp.headers))
-            req_url = fuzzer.url
-        outcome.statuses[ex.fault_code or str(ex.status)] += 1
-        findings = negative.check_negative(ex, kind, strict)
-        outcome.record(
-            [*CHECKS, "lefi_negative_refused_by_contract"], findings,
-            lambda c, m: Sample(c, m, "POST", req_url, headers, body, ex.status, ex.body),
-        )  # fmt: skip
-
-    drive(negative.broken_queries(version, hints, reg), probe, examples=examples, seed=seed)
-    outcome.duration = time.perf_counter() - start
-    return outcome
+    base = target.rstrip("/")
+    if (urlsplit(base).hostname or "") not in _LOOPBACK:
+        return replay_options(target)
+    try:
+        health = json.loads(client.send("GET", f"{base}/_lefi/health").body)
+        clock = json.loads(client.send("GET", f"{base}/_lefi/clock").body)
+        running = json.loads(client.send("GET", f"{base}/_lefi/faults").body)
+    except (LefiContractsError, ValueError):
+        return replay_options(target)
+    default_seed = ProviderConfig.__dataclass_fields__["seed"].default
+    if (
+        not isinstance(health, dict)
+        or health.get("seed") != default_seed
+        or not isinstance(clock, dict)
+        or clock.get("fixed")
+        or not isinstance(running, list)
+    ):
+        return replay_options(target)
+    notes.append("the target is the reference provider on loopback: replays start it again (--fault)")
+    return replay_options(None, frozenset(str(f) for f in running))
 
 
 def run_fuzz(
@@ -326,23 +271,25 @@ def run_fuzz(
     result = FuzzResult(seed=seed, examples=examples, target=target)
     started = time.perf_counter()
     tls = tls or TlsConfig()
-    with (
-        _target(target, faults, provider_config) as url,
-        httpx.Client(timeout=timeout, verify=tls.ssl_context()) as client,
-    ):
+    client = GuardedTransport(timeout=timeout, tls=tls)
+    with _target(target, faults, provider_config) as url, contextlib.closing(client):
         hints = _hints(url, catalogue, result.notes, tls)
+        result.replay = _replay(target, faults, client, result.notes)
         for version in selected:
             if version.transport == "soap":
-                result.outcomes.extend(_fuzz_soap(version, url, hints, examples, seed, client))
+                result.outcomes.extend(fuzz_soap(version, url, hints, examples, seed, client))
+                result.outcomes.extend(fuzz_xml_coverage(version, url, hints, seed, client))
             else:
-                result.outcomes.extend(_fuzz_rest(version, url, hints, examples, seed, tls))
+                result.outcomes.extend(fuzz_rest(version, url, hints, examples, seed, tls, timeout=timeout))
             neg = examples if negative_examples is None else negative_examples
             if neg:
                 result.outcomes.append(
-                    _fuzz_negative(version, url, hints, max(neg // 2, 1), seed, client, reg)
+                    fuzz_negative(version, url, hints, max(neg // 2, 1), seed, client, reg)
                 )
     result.duration = time.perf_counter() - started
     for outcome in result.outcomes:
+        if outcome.kind == "fuzz":
+            outcome.checks.add(REACHED_CHECK)
         result.results.extend(_results(outcome, result))
     if reports_dir is not None:
         write_reports(result, reports_dir)
@@ -371,8 +318,11 @@ def command_fuzz(
     reports_dir: Path,
     *,
     tls: TlsConfig | None = None,
+    faults: frozenset[str] = frozenset(),
     registry: Registry | None = None,
 ) -> tuple[str, int]:
     """`lefi-contracts fuzz`: the summary text and exit code 0 (all held) / 1 (a check failed)."""
-    result = run_fuzz(target, versions, examples, seed, reports_dir, tls=tls, registry=registry)
+    result = run_fuzz(
+        target, versions, examples, seed, reports_dir, tls=tls, faults=faults, registry=registry
+    )
     return result.summary(), 1 if result.failed else 0

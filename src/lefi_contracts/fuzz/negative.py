@@ -14,15 +14,15 @@ import datetime as dt
 import json
 from typing import Any
 
-import httpx
 from hypothesis import strategies as st
 from lxml import etree
 
+from lefi_contracts.client.transport import GuardedTransport
 from lefi_contracts.contracts import Registry, VersionInfo
 from lefi_contracts.errors import TargetUnavailable
 from lefi_contracts.fuzz.checks import Exchange, run_checks
 from lefi_contracts.fuzz.hints import FuzzHints
-from lefi_contracts.fuzz.soap import SoapVersionFuzzer, envelope
+from lefi_contracts.fuzz.soap import SoapVersionFuzzer, envelope, post
 
 KINDS = ("personnummer-luhn", "personnummer-date", "personnummer-length", "personnummer-letters",
          "period-reversed", "period-over-two-years", "unknown-code", "later-version-code", "no-group")  # fmt: skip
@@ -104,24 +104,20 @@ def expected_refusal(ex: Exchange, strict_code: bool) -> list[str]:
 
 
 def send_rest(
-    client: httpx.Client, base_url: str, version: VersionInfo, query: dict[str, Any]
+    client: GuardedTransport, base_url: str, version: VersionInfo, query: dict[str, Any]
 ) -> tuple[Exchange, str, bytes]:
     body = {k: v for k, v in query.items() if k != "aktorsId"}
     url = f"{base_url.rstrip('/')}{version.base_path}/aktorer/{query['aktorsId']}/formansinformation/fraga"
     raw = json.dumps(body).encode()
-    try:
-        resp = client.post(url, content=raw, headers={"Content-Type": "application/json"})
-    except httpx.TransportError as exc:
-        raise TargetUnavailable(f"{url} cannot be reached: {exc.__class__.__name__}") from None
-    ex = Exchange(
-        version, "hamtaFormansinformation", dict(query), resp.status_code, resp.content, dict(resp.headers)
-    )
-    if resp.status_code == 503:
+    status, content, headers = post(client, url, raw, {"Content-Type": "application/json"})
+    ex = Exchange(version, "hamtaFormansinformation", dict(query), status, content, headers)
+    if status == 503:
         raise TargetUnavailable(
-            f"v{version.number} is in a maintenance window", retry_after=resp.headers.get("retry-after")
+            f"v{version.number} is in a maintenance window",
+            retry_after={k.lower(): v for k, v in headers.items()}.get("retry-after"),
         )
-    if resp.status_code >= 400:
-        ex.fault_code = f"HTTP-{resp.status_code}"
+    if status >= 400 or status == 0:
+        ex.fault_code = f"HTTP-{status}"
     return ex, url, raw
 
 
@@ -152,10 +148,10 @@ def soap_broken_body(fuzzer: SoapVersionFuzzer, query: dict[str, Any]) -> bytes:
 
 
 def _children(fuzzer: SoapVersionFuzzer, element: str) -> set[str]:
-    elem = fuzzer.xs.elements.get(element)
+    elem: Any = fuzzer.xs.elements.get(element)
     if elem is None or elem.type.is_simple():
         return set()
-    return {e.local_name for e in elem.type.content.iter_elements()}
+    return {str(e.local_name) for e in elem.type.content.iter_elements()}
 
 
 def check_negative(ex: Exchange, kind: str, strict_code: bool) -> list[tuple[str, str]]:

@@ -10,12 +10,14 @@ operations are Allure parameters, so versions are distinct results, not retries 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 
 from lefi_contracts.contracts import VersionInfo, registry
 from lefi_contracts.fuzz import run_fuzz
 
+allure: Any
 try:
     import allure
 except ImportError:  # pragma: no cover - allure-pytest is a dependency

@@ -2,7 +2,9 @@
 
 Choice (documented in the report): reports never hold a personnummer, so the request printed in a reproducer is
 masked (19740702-****). The exact replay is the seed: a run is deterministic for a given seed, examples budget
-and version list, so `lefi-contracts fuzz --seed S --versions V --examples N` sends the same requests again.
+and version list, so `lefi-contracts fuzz --seed S --versions V --examples N` sends the same requests again. The
+embedded reference provider is gone after the run, so its replay names no port but the faults it ran with
+(`--fault F`): the replay starts the same provider again.
 Each reproducer therefore has two parts: the masked request (curl for REST, the exact SOAP envelope as a curl
 with --data-binary for XML) to read, and the command that replays it byte for byte.
 """
@@ -28,9 +30,16 @@ def curl(method: str, url: str, headers: Mapping[str, str], body: bytes | None) 
     return " ".join(parts)
 
 
-def replay_command(seed: int, version: str, examples: int, target: str | None) -> str:
-    target_part = f" --target {shlex.quote(target)}" if target else ""
-    return f"lefi-contracts fuzz{target_part} --versions {version} --examples {examples} --seed {seed}"
+def replay_options(target: str | None, faults: frozenset[str] = frozenset()) -> str:
+    """How a replay reaches the same provider: --target URL, or the embedded provider with the same faults."""
+    if target:
+        return f"--target {shlex.quote(target)}"
+    return " ".join(f"--fault {shlex.quote(f)}" for f in sorted(faults))
+
+
+def replay_command(seed: int, version: str, examples: int, options: str) -> str:
+    where = f" {options}" if options else ""
+    return f"lefi-contracts fuzz{where} --versions {version} --examples {examples} --seed {seed}"
 
 
 def reproducer(
@@ -45,7 +54,7 @@ def reproducer(
     seed: int,
     version: str,
     examples: int,
-    target: str | None,
+    replay: str,
 ) -> str:
     """The text printed under a failure: check, what it found, the masked request, the exact replay."""
     lines = [
@@ -55,6 +64,6 @@ def reproducer(
         "request (personnummer masked):",
         "  " + curl(method, url, headers, body),
         "replay exactly (deterministic seed):",
-        "  " + replay_command(seed, version, examples, target),
+        "  " + replay_command(seed, version, examples, replay),
     ]
     return "\n".join(lines)

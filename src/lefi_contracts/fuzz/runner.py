@@ -36,19 +36,24 @@ class Sample:
         return len(self.body or b"") + len(self.url)
 
 
+# A fuzz run whose every answer was a refusal (401/403, a fault) tested nothing past the door: not "held".
+REACHED_CHECK = "lefi_reached_past_authorisation"
+
+
 @dataclass
 class OperationOutcome:
     """What fuzzing one operation of one version found."""
 
     version: str
     operation: str
-    kind: str = "fuzz"  # fuzz | negative
+    kind: str = "fuzz"  # fuzz | negative | coverage
     cases: int = 0
     duration: float = 0.0
     statuses: Counter[str] = field(default_factory=Counter)
     checks: set[str] = field(default_factory=set)
     failing_cases: Counter[str] = field(default_factory=Counter)
     samples: dict[str, Sample] = field(default_factory=dict)
+    kinds: Counter[str] = field(default_factory=Counter)  # coverage: cases sent per boundary kind
 
     def record(
         self, checks_run: list[str], findings: list[tuple[str, str]], sample: Callable[[str, str], Sample]
@@ -68,8 +73,17 @@ class OperationOutcome:
                 self.samples[check] = candidate
 
     @property
+    def answered(self) -> int:
+        """Cases answered 2xx (SOAP: 200 with a payload; faults are counted under their fel/kod)."""
+        return sum(n for status, n in self.statuses.items() if status.startswith("2"))
+
+    @property
+    def unreached(self) -> bool:
+        return self.kind == "fuzz" and self.cases > 0 and self.answered == 0
+
+    @property
     def failed(self) -> bool:
-        return bool(self.samples)
+        return bool(self.samples) or self.unreached
 
 
 def drive(

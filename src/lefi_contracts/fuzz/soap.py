@@ -15,11 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import httpx
 import xmlschema
 from hypothesis import strategies as st
 from lxml import etree
 
+from lefi_contracts.client.transport import GuardedTransport
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.errors import ContractError, ResponseRejected, TargetUnavailable
 from lefi_contracts.fuzz.checks import Exchange
@@ -120,10 +120,24 @@ def _parse(data: bytes) -> etree._Element:
             raise ResponseRejected(f"malformed XML: {exc}") from None
 
 
+def post(
+    client: GuardedTransport, url: str, body: bytes, headers: dict[str, str]
+) -> tuple[int, bytes, dict[str, str]]:
+    """POST through the guarded transport (deadline, size cap, TLS). An unreachable target stops the run; an
+    answer too big, too slow or broken is the target's failure: status 0, which every check reads as no answer."""
+    try:
+        raw = client.send("POST", url, headers=headers, body=body)
+    except ResponseRejected as exc:
+        return 0, f"no usable answer: {exc}".encode(), {}
+    return raw.status, raw.body, dict(raw.headers)
+
+
 class SoapVersionFuzzer:
     """Everything needed to fuzz one SOAP version against one target."""
 
-    def __init__(self, version: VersionInfo, base_url: str, hints: FuzzHints, client: httpx.Client) -> None:
+    def __init__(
+        self, version: VersionInfo, base_url: str, hints: FuzzHints, client: GuardedTransport
+    ) -> None:
         self.version = version
         self.url = base_url.rstrip("/") + version.base_path + "/soap"
         self.client = client
@@ -135,7 +149,7 @@ class SoapVersionFuzzer:
     def strategy(self, op: SoapOperation) -> Any:
         """Request dicts for one operation: the XSD's strategy, hinted where the catalogue knows better."""
         root = op.input_element
-        hints = {
+        hints: dict[str, st.SearchStrategy[Any]] = {
             f"{root}/aktorsId": self.hints.aktors_id(),
             f"{root}/personnummer": self.hints.personnummer(),
             f"{root}/period": self.hints.period(),
@@ -158,10 +172,10 @@ class SoapVersionFuzzer:
         return self._enumeration(op.input_element, "ovrigInformation")
 
     def _children(self, element: str) -> dict[str, Any]:
-        elem = self.xs.elements.get(element)
+        elem: Any = self.xs.elements.get(element)
         if elem is None or elem.type.is_simple():
             return {}
-        return {e.local_name: e for e in elem.type.content.iter_elements()}
+        return {str(e.local_name): e for e in elem.type.content.iter_elements()}
 
     def _enumeration(self, element: str, child: str) -> list[str]:
         e = self._children(element).get(child)
@@ -174,11 +188,8 @@ class SoapVersionFuzzer:
 
     def send(self, op: SoapOperation, value: dict[str, Any]) -> tuple[Exchange, bytes, dict[str, str]]:
         body, headers = self.build(op, value)
-        try:
-            resp = self.client.post(self.url, content=body, headers=headers)
-        except httpx.TransportError as exc:
-            raise TargetUnavailable(f"{self.url} cannot be reached: {exc.__class__.__name__}") from None
-        return self.exchange(op, value, resp.status_code, resp.content, dict(resp.headers)), body, headers
+        status, content, answer_headers = post(self.client, self.url, body, headers)
+        return self.exchange(op, value, status, content, answer_headers), body, headers
 
     def exchange(
         self, op: SoapOperation, request: dict[str, Any], status: int, content: bytes, headers: dict[str, str]
@@ -246,7 +257,7 @@ class SoapVersionFuzzer:
 
     def decode(self, element: etree._Element) -> dict[str, Any] | None:
         try:
-            data, _errors = self.xs.decode(
+            data, _errors = self.xs.decode(  # type: ignore[misc]
                 etree.tostring(element), validation="lax", strip_namespaces=True, decimal_type=str
             )
         except Exception:

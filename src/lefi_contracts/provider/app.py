@@ -25,7 +25,7 @@ from lxml import etree
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 
 from lefi_contracts.contracts import QUERY_SECTIONS, VersionInfo, registry
 from lefi_contracts.errors import UsageError
@@ -47,6 +47,7 @@ from lefi_contracts.provider.render import (
     to_json,
     validator_for,
 )
+from lefi_contracts.provider.request_check import check_rest_body, check_rest_headers, check_soap_payload
 from lefi_contracts.provider.rules import Engine, Query, Rejected, bad_request
 from lefi_contracts.provider.soap import check_content_type, parse_request
 from lefi_contracts.provider.store import open_store
@@ -119,7 +120,7 @@ class Provider:
     def rest_error(self, status: int, meddelande: str, headers: dict[str, str] | None = None) -> Response:
         return Response(felsvar(meddelande, self.clock.now()), status, headers=headers, media_type=JSON)
 
-    def rest_handler(self, v: VersionInfo, operation: str) -> Handler:
+    def rest_handler(self, v: VersionInfo, operation: str, operation_id: str) -> Handler:
         async def handle(request: Request) -> Response:
             try:
                 window = self.window(v)
@@ -130,10 +131,12 @@ class Provider:
                         {"Retry-After": self.retry_after(window)},
                     )
                 aktors_id = request.path_params["aktorsId"]
+                if not self.faults.on("user-header-length-unchecked", v):
+                    check_rest_headers(v, operation_id, request.headers)
                 self.check_caller(request, aktors_id)
                 if operation == "tillgangliga":
                     return Response(to_json(self.engine.tillgangliga(v, aktors_id)), 200, media_type=JSON)
-                query = await self.rest_query(request, aktors_id)
+                query = await self.rest_query(request, aktors_id, v, operation_id)
                 return Response(to_json(self.engine.hamta(v, query)), 200, media_type=JSON)
             except Rejected as exc:
                 return self.rest_error(exc.status, exc.meddelande)
@@ -145,7 +148,7 @@ class Provider:
 
         return handle
 
-    async def rest_query(self, request: Request, aktors_id: str) -> Query:
+    async def rest_query(self, request: Request, aktors_id: str, v: VersionInfo, operation_id: str) -> Query:
         media = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
         if media != "application/json":
             raise bad_request("Fel innehållstyp: frågan skickas som application/json.")
@@ -156,6 +159,8 @@ class Provider:
             raise bad_request("Frågan är inte giltig JSON.") from None
         if not isinstance(data, dict):
             raise bad_request("Frågan ska vara ett JSON-objekt.")
+        if not self.faults.on("request-schema-unchecked", v):
+            check_rest_body(v, operation_id, data)
         period = data.get("period")
         if period is None:
             raise bad_request("Perioden saknas.")
@@ -240,6 +245,8 @@ class Provider:
                 parsed = parse_request(
                     await self.body(request), v.namespace or "", request.headers.get("soapaction")
                 )
+                if parsed.payload is not None and not self.faults.on("request-schema-unchecked", v):
+                    check_soap_payload(v, parsed.payload)
                 self.check_caller(request, parsed.query.aktors_id)
                 if parsed.operation == "hamtaTillgangligaInformationstyper":
                     data = self.engine.tillgangliga(v, parsed.query.aktors_id)
@@ -349,7 +356,26 @@ class Provider:
                     best = (distance, v.base_path + (asked.group(2) or ""))
         return best[1] if best else None
 
+    def allowed_methods(self, scope: Any) -> list[str]:
+        """The methods of the served routes whose path matches (empty: no served path is named)."""
+        allowed: set[str] = set()
+        for route in self.app.router.routes if self.app is not None else []:
+            if isinstance(route, Route) and route.path != "/{path:path}" and route.methods:
+                match, _ = route.matches(scope)
+                if match != Match.NONE:
+                    allowed |= route.methods
+        return sorted(allowed)
+
     async def not_found(self, request: Request) -> Response:
+        allowed = self.allowed_methods(request.scope)
+        if allowed and not self.faults.on("undeclared-method-not-found"):
+            text = f"Metoden {request.method[:20]} stöds inte här; tillåtna: {', '.join(allowed)}."
+            return Response(
+                to_json({"meddelande": text, "timestamp": self.clock.now().isoformat(timespec="seconds")}),
+                405,
+                headers={"Allow": ", ".join(allowed)},
+                media_type=JSON,
+            )
         rewritten = (
             self.nearest_served(request.url.path) if self.faults.on("unknown-version-answered") else None
         )
@@ -377,12 +403,12 @@ class Provider:
                 routes += [
                     Route(
                         f"{base}/aktorer/{{aktorsId}}/formansinformation/fraga",
-                        self.rest_handler(v, "hamta"),
+                        self.rest_handler(v, "hamta", "hamtaFormansinformation"),
                         methods=["POST"],
                     ),
                     Route(
                         f"{base}/aktorer/{{aktorsId}}/tillgangligaInformationstyper",
-                        self.rest_handler(v, "tillgangliga"),
+                        self.rest_handler(v, "tillgangliga", "hamtaTillgangligaInformationstyper"),
                         methods=["GET"],
                     ),
                     Route(f"{base}/openapi.yaml", self.contract_doc(v, "openapi")),
@@ -395,7 +421,11 @@ class Provider:
                     Route(f"{base}/{v.contract_file('xsd').name}", self.contract_doc(v, "xsd")),
                 ]
         routes.append(
-            Route("/{path:path}", self.not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"])
+            Route(
+                "/{path:path}",
+                self.not_found,
+                methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"],
+            )
         )
         return routes
 

@@ -177,6 +177,26 @@ _SPECS: tuple[FaultSpec, ...] = (
         _all,
         only_compat=True,
     ),
+    # --- issue 13 (fuzzing): the HTTP and request-shape rules schemathesis' default checks and the XML coverage
+    # phase test; only fuzzing sends the requests that break them.
+    FaultSpec(
+        "undeclared-method-not-found",
+        "a method the contract does not declare on a served path is answered 404 instead of 405 with Allow",
+        _all,
+        only_fuzzing=True,
+    ),
+    FaultSpec(
+        "user-header-length-unchecked",
+        "an X-Lefi-Anvandare header shorter than 1 or longer than 64 characters is answered, not refused",
+        _rest,
+        only_fuzzing=True,
+    ),
+    FaultSpec(
+        "request-schema-unchecked",
+        "a query that breaks the request schema (e.g. ovrigInformation not a list, an XSD facet) is answered",
+        _all,
+        only_fuzzing=True,
+    ),
 )
 
 

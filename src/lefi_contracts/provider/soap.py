@@ -26,6 +26,7 @@ _XML_TYPES = ("text/xml", "application/xml", "application/soap+xml")
 class SoapRequest:
     operation: str
     query: Query
+    payload: etree._Element | None = None  # the operation element, for the XSD check (request_check.py)
 
 
 def check_content_type(content_type: str | None) -> None:
@@ -83,7 +84,7 @@ def parse_request(body: bytes, namespace: str, soap_action: str | None) -> SoapR
         action = soap_action.strip().strip('"')
         if action and action != f"{namespace}#{qname.localname}":
             raise bad_request("SOAPAction stämmer inte med frågans operation.")
-    return SoapRequest(qname.localname, _query(op_elem, namespace, qname.localname))
+    return SoapRequest(qname.localname, _query(op_elem, namespace, qname.localname), op_elem)
 
 
 def _text(elem: etree._Element) -> str:
