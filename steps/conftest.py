@@ -18,6 +18,7 @@ import pytest
 from lefi_contracts import behaviour
 from lefi_contracts.client.transport import TlsConfig
 from lefi_contracts.contracts import Registry
+from lefi_contracts.results import NEEDS_TEST_CONTROL
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -142,7 +143,7 @@ class ControlSession:
 
     def require(self) -> None:
         if not self.control.available():
-            pytest.skip("the target has no test-only control endpoints (/_lefi); this scenario needs them")
+            pytest.skip(f"this scenario {NEEDS_TEST_CONTROL}")
 
     def set_clock(self, instant: str) -> None:
         self.require()

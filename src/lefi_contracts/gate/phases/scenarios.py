@@ -1,0 +1,115 @@
+"""The Gherkin scenarios (features/, steps/), run by pytest-bdd in a subprocess (allure-pytest-bdd cannot share a
+process with allure-pytest); each outcome comes back as one NDJSON line into the gate's result stream.
+
+Every path handed to the subprocess is absolute (it runs in the project's directory, not the caller's), the
+contracts folder travels as LEFI_CONTRACTS_DIR, and TLS and --fixtures travel as the plugin's options. A scenario
+that skipped because the target offers no test control is "not verified on this target", never passed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from lefi_contracts.contracts import VersionInfo
+from lefi_contracts.gate.context import RunContext
+from lefi_contracts.personnummer import mask_text
+from lefi_contracts.results import NEEDS_TEST_CONTROL, NOT_VERIFIED, Attachment, CheckResult, PhaseName
+
+
+def project_root() -> Path:
+    from lefi_contracts.report.html import project_root as root
+
+    return root()
+
+
+def pytest_command(ctx: RunContext, out: Path) -> list[str]:
+    cmd = [sys.executable, "-m", "pytest", "steps", "-q", "--no-header", "-p", "no:cacheprovider"]
+    cmd += ["-o", "addopts=", "-p", "no:allure_pytest", "-p", "lefi_contracts.report.bdd_plugin"]
+    cmd += [f"--lefi-results={out}", f"--alluredir={ctx.allure_dir}", f"--target={ctx.target}"]
+    cmd.append("--lefi-version=" + ",".join(v.number for v in ctx.versions))
+    if ctx.options.fixtures:
+        cmd.append(f"--lefi-fixtures={ctx.options.fixtures}")
+    if ctx.tls.client_cert:
+        cmd += [f"--lefi-cert={ctx.tls.cert}", f"--lefi-key={ctx.tls.key}"]
+    if ctx.tls.ca:
+        cmd.append(f"--lefi-ca={ctx.tls.ca}")
+    return cmd
+
+
+def read_result(data: dict[str, object]) -> CheckResult:
+    """One NDJSON line as a result; a skip for want of test control becomes "not verified"."""
+    raw_atts = data.pop("attachments", [])
+    atts = [Attachment(**a) for a in raw_atts] if isinstance(raw_atts, list) else []
+    result = CheckResult(**data, attachments=atts)  # type: ignore[arg-type]
+    if result.status == "skipped" and NEEDS_TEST_CONTROL in result.message:
+        result.status = NOT_VERIFIED
+        result.message = f"not verified on this target: {NEEDS_TEST_CONTROL}"
+    return result
+
+
+def drain(path: Path, already: int) -> tuple[int, list[CheckResult]]:
+    """The complete lines of a growing NDJSON file after the first `already`."""
+    if not path.exists():
+        return already, []
+    complete = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.endswith("}")]
+    out = []
+    for raw in complete[already:]:
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        out.append(read_result(data))
+    return max(already, len(complete)), out
+
+
+class ScenariosPhase:
+    name = PhaseName.SCENARIOS
+
+    def skip_reason(self, ctx: RunContext) -> str | None:
+        return None
+
+    def applies_to(self, ctx: RunContext, version: VersionInfo) -> bool:
+        return True
+
+    def run(self, ctx: RunContext) -> Iterator[CheckResult]:
+        root = project_root()
+        if not (root / "steps").is_dir() or not any((root / "steps").glob("*.py")):
+            raise RuntimeError(f"no step definitions under {root / 'steps'}: the scenarios cannot run")
+        out = ctx.reports / "scenarios.ndjson"
+        env = {
+            **os.environ,
+            "LEFI_EMBEDDED_TARGET": "1" if ctx.embedded else "0",
+            "LEFI_CONTRACTS_DIR": str(ctx.registry.root.resolve()),
+        }
+        ctx.progress.start_phase("scenarios", ",".join(v.number for v in ctx.versions))
+        proc = subprocess.Popen(
+            pytest_command(ctx, out),
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+        seen, tail = 0, list[str]()
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:  # the NDJSON file grows while pytest runs: results as they come
+                tail = [*tail, line.rstrip()][-30:]
+                seen, results = drain(out, seen)
+                yield from results
+            proc.wait()
+        finally:
+            if proc.poll() is None:  # interrupted: do not leave the scenario run behind
+                proc.terminate()
+                proc.wait(timeout=10)
+        seen, results = drain(out, seen)
+        yield from results
+        ctx.progress.end_phase()
+        if proc.returncode not in (0, 1) or seen == 0:
+            last = mask_text("\n".join(tail))
+            raise RuntimeError(f"pytest steps exited {proc.returncode} with {seen} results: {last[-1500:]}")
