@@ -127,8 +127,8 @@ def clients(lefi_target: str, lefi_registry: Registry, lefi_tls: TlsConfig) -> I
 
 
 @pytest.fixture(scope="session")
-def target_control(lefi_target: str) -> Iterator[behaviour.TargetControl]:
-    control = behaviour.TargetControl(lefi_target)
+def target_control(lefi_target: str, lefi_tls: TlsConfig) -> Iterator[behaviour.TargetControl]:
+    control = behaviour.TargetControl(lefi_target, tls=lefi_tls)
     yield control
     control.close()
 

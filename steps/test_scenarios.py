@@ -109,8 +109,10 @@ def when_available_types(state: Any, clients: Any, lefi_catalogue: dict[str, Any
 
 
 @when(parsers.parse("interface version {number} is asked for"))
-def when_unserved_version(state: Any, lefi_target: str, lefi_registry: Any, number: str) -> None:
-    state.problems = behaviour.unserved_version_problems(lefi_target, number, lefi_registry)
+def when_unserved_version(
+    state: Any, lefi_target: str, lefi_registry: Any, lefi_tls: Any, number: str
+) -> None:
+    state.problems = behaviour.unserved_version_problems(lefi_target, number, lefi_registry, tls=lefi_tls)
 
 
 # ------------------------------------------------------------------------------------------------ Then

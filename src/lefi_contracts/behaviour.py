@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
+from lefi_contracts.client.transport import GuardedTransport, TlsConfig
 from lefi_contracts.codes import load_codes
 from lefi_contracts.contracts import Registry, VersionInfo, registry
-from lefi_contracts.errors import UsageError
+from lefi_contracts.errors import ResponseRejected, TargetUnavailable, UsageError
 from lefi_contracts.personnummer import contains_identity_number, luhn_check_digit
 
 FSJP_ERSATTNING = "FOREBYGGANDE_SJUKPENNING"
@@ -561,7 +561,11 @@ def refusal_text(response: Any) -> str:
 
 
 def unserved_version_problems(
-    base_url: str, number: str, reg: Registry | None = None, timeout: float = 10.0
+    base_url: str,
+    number: str,
+    reg: Registry | None = None,
+    timeout: float = 10.0,
+    tls: TlsConfig | None = None,
 ) -> list[str]:
     """Ask the registry and the target for a version that is not served; what is not a clear refusal.
 
@@ -590,16 +594,18 @@ def unserved_version_problems(
             + path
             + ("/soap" if v.transport == "soap" else "/aktorer/x/formansinformation/fraga")
         )
+        transport = GuardedTransport(timeout=timeout, max_response_bytes=1_000_000, tls=tls)
         try:
-            resp = httpx.post(
-                url, content=b"{}", headers={"Content-Type": "application/json"}, timeout=timeout
-            )
-        except httpx.HTTPError as exc:
-            problems.append(f"{path}: no answer ({exc.__class__.__name__})")
+            resp = transport.send("POST", url, body=b"{}", headers={"Content-Type": "application/json"})
+        except (TargetUnavailable, ResponseRejected) as exc:
+            problems.append(f"{path}: no answer ({exc})")
             continue
-        if resp.status_code != 404:
-            problems.append(f"{path}: HTTP {resp.status_code}, expected 404")
-        elif not all(re.search(rf"(?<!\d){re.escape(s)}(?!\d)", resp.text) for s in served):
+        finally:
+            transport.close()
+        text = resp.body.decode("utf-8", "replace")
+        if resp.status != 404:
+            problems.append(f"{path}: HTTP {resp.status}, expected 404")
+        elif not all(re.search(rf"(?<!\d){re.escape(s)}(?!\d)", text) for s in served):
             problems.append(f"{path}: the 404 does not name the served versions {', '.join(served)}")
     return problems
 
@@ -613,16 +619,16 @@ class TargetControl:
     A foreign target has none: `available()` is False and the scenarios that need them are skipped there.
     """
 
-    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 10.0, tls: TlsConfig | None = None) -> None:
         self.base = base_url.rstrip("/") + TEST_CONTROL_PREFIX
-        self.http = httpx.Client(timeout=timeout)
+        self.http = GuardedTransport(timeout=timeout, max_response_bytes=5_000_000, tls=tls)
         self._available: bool | None = None
 
     def available(self) -> bool:
         if self._available is None:
             try:
-                self._available = self.http.get(f"{self.base}/catalogue").status_code == 200
-            except httpx.HTTPError:
+                self._available = self.http.send("GET", f"{self.base}/catalogue").status == 200
+            except (TargetUnavailable, ResponseRejected):
                 self._available = False
         return self._available
 
@@ -630,9 +636,12 @@ class TargetControl:
         self.http.close()
 
     def _post(self, path: str, body: dict[str, Any]) -> None:
-        resp = self.http.post(f"{self.base}{path}", json=body)
-        if resp.status_code >= 300:
-            raise UsageError(f"the target refused {TEST_CONTROL_PREFIX}{path}: HTTP {resp.status_code}")
+        payload = json.dumps(body).encode()
+        resp = self.http.send(
+            "POST", f"{self.base}{path}", body=payload, headers={"Content-Type": "application/json"}
+        )
+        if resp.status >= 300:
+            raise UsageError(f"the target refused {TEST_CONTROL_PREFIX}{path}: HTTP {resp.status}")
 
     def set_clock(self, instant: str | None) -> None:
         """Fix the target's clock at an ISO instant (None: back to real time)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lefi_contracts.cli.common import add_target, positive_int
+from lefi_contracts.cli.common import EXIT_UNAVAILABLE, add_target, positive_int
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,7 +64,10 @@ def run(args: argparse.Namespace) -> int:
             strict=args.strict,
         )
     )
-    print(f"{outcome.verdict}: {outcome.message}")
+    message = outcome.message
+    print(message if message.startswith(outcome.verdict) else f"{outcome.verdict}: {message}")
+    if outcome.exit_code == EXIT_UNAVAILABLE:  # nothing ran: the one line says why (summary.json has it too)
+        return outcome.exit_code
     for behaviour, versions in not_verified(outcome.not_verified).items():
         print(f"not verified on this target: {behaviour} ({', '.join('v' + v for v in versions)})")
     if outcome.summary_path:
