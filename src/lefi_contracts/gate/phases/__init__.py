@@ -1,7 +1,10 @@
 """The gate's phases, in the order they run: the engine's fixed plan (not a plugin registry), as schemathesis
-keeps its own. A new phase is a module here, a `PhaseName` member and an entry in `PHASES`."""
+keeps its own. A new phase is a module here named after its `PhaseName` member (holding `PHASE`, an object of
+the `Phase` protocol) and an entry in `PHASES`."""
 
 from __future__ import annotations
+
+import importlib
 
 from lefi_contracts.gate.phases.base import Phase
 from lefi_contracts.results import PhaseName
@@ -18,33 +21,13 @@ PHASES: tuple[PhaseName, ...] = (
 
 
 def load_phase(name: PhaseName) -> Phase:
-    """The phase object for a name. Imported here, one at a time, so that a phase whose parts cannot be imported
-    (a missing dependency) breaks that phase alone, as a broken result that says why."""
-    if name is PhaseName.COMPAT:
-        from lefi_contracts.gate.phases.compat import CompatPhase
-
-        return CompatPhase()
-    if name is PhaseName.SCENARIOS:
-        from lefi_contracts.gate.phases.scenarios import ScenariosPhase
-
-        return ScenariosPhase()
-    if name is PhaseName.VALIDATION:
-        from lefi_contracts.gate.phases.validation import ValidationPhase
-
-        return ValidationPhase()
-    if name is PhaseName.FUZZ:
-        from lefi_contracts.gate.phases.fuzz import FuzzPhase
-
-        return FuzzPhase()
-    if name is PhaseName.CONSUMERS:
-        from lefi_contracts.gate.phases.consumers import ConsumersPhase
-
-        return ConsumersPhase()
-    if name is PhaseName.REGRESSION:
-        from lefi_contracts.gate.phases.regression import RegressionPhase
-
-        return RegressionPhase()
-    raise ValueError(f"{name} is not a gate phase")
+    """The phase of that name. Imported one at a time, when its turn comes, so that a phase whose parts cannot
+    be imported (a missing dependency) breaks that phase alone: ImportError, a broken result that says why."""
+    if name not in PHASES:
+        raise ValueError(f"{name} is not a gate phase")
+    module = importlib.import_module(f"{__name__}.{name.value}")
+    phase: Phase = module.PHASE
+    return phase
 
 
-__all__ = ["Phase", "PhaseName", "load_phase"]
+__all__ = ["PHASES", "Phase", "PhaseName", "load_phase"]

@@ -25,3 +25,13 @@ class Phase(Protocol):
     def run(self, ctx: RunContext) -> Iterator[CheckResult]:
         """The phase's results, as they come; an exception is the driver's to turn into a broken result."""
         ...
+
+
+class EveryVersion:
+    """Defaults for a phase that always runs and owes checks for every selected version."""
+
+    def skip_reason(self, ctx: RunContext) -> str | None:
+        return None
+
+    def applies_to(self, ctx: RunContext, version: VersionInfo) -> bool:
+        return True

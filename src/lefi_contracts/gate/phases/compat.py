@@ -17,6 +17,7 @@ from lefi_contracts.compat.report import render
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.errors import ContractError, LefiContractsError, ResponseRejected
 from lefi_contracts.gate.context import RunContext, broken
+from lefi_contracts.gate.phases.base import EveryVersion
 from lefi_contracts.results import Attachment, CheckResult, PhaseName
 
 CONTRACT_MAX_BYTES = 20_000_000
@@ -83,14 +84,8 @@ def compat_result(report: DiffReport, v: VersionInfo, name: str, info: bool, sta
     )
 
 
-class CompatPhase:
+class CompatPhase(EveryVersion):
     name = PhaseName.COMPAT
-
-    def skip_reason(self, ctx: RunContext) -> str | None:
-        return None
-
-    def applies_to(self, ctx: RunContext, version: VersionInfo) -> bool:
-        return True
 
     def _one(
         self,
@@ -145,3 +140,6 @@ class CompatPhase:
                         mapping=mapping if old.transport != v.transport else None,
                     )
                 ctx.progress.end_phase()
+
+
+PHASE = CompatPhase()

@@ -9,6 +9,7 @@ from pathlib import Path
 from lefi_contracts.consumers import ConsumerContract, load_consumers, verify_consumer
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.gate.context import RunContext
+from lefi_contracts.gate.phases.base import EveryVersion
 from lefi_contracts.results import CheckResult, PhaseName
 
 
@@ -16,7 +17,7 @@ def _folder(ctx: RunContext) -> Path:
     return ctx.options.consumers or (ctx.registry.root / "consumers")
 
 
-class ConsumersPhase:
+class ConsumersPhase(EveryVersion):
     name = PhaseName.CONSUMERS
 
     def _contracts(self, ctx: RunContext) -> list[ConsumerContract]:
@@ -44,3 +45,6 @@ class ConsumersPhase:
         for contract in contracts:
             yield from verify_consumer(contract, ctx.target, catalogue=catalogue, tls=ctx.tls)
         ctx.progress.end_phase()
+
+
+PHASE = ConsumersPhase()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.fuzz import run_fuzz
 from lefi_contracts.gate.context import RunContext
+from lefi_contracts.gate.phases.base import EveryVersion
 from lefi_contracts.results import CheckResult, PhaseName
 
 
@@ -17,14 +17,8 @@ def seed_note(seed: int) -> str:
     return f"fuzzing seed {seed} (rerun exactly with --seed {seed})"
 
 
-class FuzzPhase:
+class FuzzPhase(EveryVersion):
     name = PhaseName.FUZZ
-
-    def skip_reason(self, ctx: RunContext) -> str | None:
-        return None
-
-    def applies_to(self, ctx: RunContext, version: VersionInfo) -> bool:
-        return True
 
     def run(self, ctx: RunContext) -> Iterator[CheckResult]:
         seed = ctx.options.seed if ctx.options.seed is not None else random.SystemRandom().randrange(1, 2**31)
@@ -47,3 +41,6 @@ class FuzzPhase:
                 ctx.note(f"fuzz v{v.number}: {text}")
             yield from result.results
             ctx.progress.end_phase()
+
+
+PHASE = FuzzPhase()

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.gate.context import RunContext
+from lefi_contracts.gate.phases.base import EveryVersion
 from lefi_contracts.gate.phases.validation import queries_or_raise, query_for_version
 from lefi_contracts.regression import run_regression
 from lefi_contracts.results import CheckResult, PhaseName
 
 
-class RegressionPhase:
+class RegressionPhase(EveryVersion):
     name = PhaseName.REGRESSION
 
     def skip_reason(self, ctx: RunContext) -> str | None:
         return None if ctx.options.baseline else "no --baseline given"
-
-    def applies_to(self, ctx: RunContext, version: VersionInfo) -> bool:
-        return True
 
     def run(self, ctx: RunContext) -> Iterator[CheckResult]:
         baseline = ctx.options.baseline
@@ -31,3 +28,6 @@ class RegressionPhase:
                 baseline, ctx.target, v, [(n, query_for_version(q, v)) for n, q in queries], tls=ctx.tls
             )
             ctx.progress.end_phase()
+
+
+PHASE = RegressionPhase()

@@ -15,8 +15,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.gate.context import RunContext
+from lefi_contracts.gate.phases.base import EveryVersion
 from lefi_contracts.personnummer import mask_text
 from lefi_contracts.results import NEEDS_TEST_CONTROL, NOT_VERIFIED, Attachment, CheckResult, PhaseName
 
@@ -67,14 +67,8 @@ def drain(path: Path, already: int) -> tuple[int, list[CheckResult]]:
     return max(already, len(complete)), out
 
 
-class ScenariosPhase:
+class ScenariosPhase(EveryVersion):
     name = PhaseName.SCENARIOS
-
-    def skip_reason(self, ctx: RunContext) -> str | None:
-        return None
-
-    def applies_to(self, ctx: RunContext, version: VersionInfo) -> bool:
-        return True
 
     def run(self, ctx: RunContext) -> Iterator[CheckResult]:
         root = project_root()
@@ -113,3 +107,6 @@ class ScenariosPhase:
         if proc.returncode not in (0, 1) or seen == 0:
             last = mask_text("\n".join(tail))
             raise RuntimeError(f"pytest steps exited {proc.returncode} with {seen} results: {last[-1500:]}")
+
+
+PHASE = ScenariosPhase()

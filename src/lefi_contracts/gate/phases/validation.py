@@ -10,6 +10,7 @@ from typing import Any
 from lefi_contracts.client import LefiClient, Query
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.gate.context import RunContext
+from lefi_contracts.gate.phases.base import EveryVersion
 from lefi_contracts.results import Attachment, CheckResult, PhaseName
 
 QuerySpec = dict[str, Any]  # the keyword arguments of a client Query
@@ -69,14 +70,8 @@ def queries_or_raise(ctx: RunContext) -> list[tuple[str, QuerySpec]]:
     return queries
 
 
-class ValidationPhase:
+class ValidationPhase(EveryVersion):
     name = PhaseName.VALIDATION
-
-    def skip_reason(self, ctx: RunContext) -> str | None:
-        return None
-
-    def applies_to(self, ctx: RunContext, version: VersionInfo) -> bool:
-        return True
 
     def run(self, ctx: RunContext) -> Iterator[CheckResult]:
         queries = queries_or_raise(ctx)
@@ -100,3 +95,6 @@ class ValidationPhase:
                         attachments=[Attachment("exchange", resp.describe(masked=True))],
                     )
             ctx.progress.end_phase()
+
+
+PHASE = ValidationPhase()
