@@ -78,3 +78,36 @@ def test_ctrl_c_keeps_the_last_complete_report_and_marks_the_partial_one(tmp_pat
     assert "Interrupted" in (interrupted / "summary.md").read_text(encoding="utf-8")
     assert (interrupted / "results.ndjson").is_file()
     assert not list(tmp_path.glob(".reports.*"))  # no staging folder left behind
+
+
+def test_contracts_folder_is_honoured_relative_to_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lefi_contracts.errors import UsageError
+
+    shutil.copytree(default_contracts_dir(), tmp_path / "my-contracts")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UsageError, match="no-such-folder"):
+        run_gate(GateOptions(contracts=Path("no-such-folder"), reports_dir=Path("r0"), quiet=True))
+    # a copy whose registry serves version 9 at another base path: the probe asks there, so the target
+    # (which serves the real one) does not serve it: the gate used the given registry, not the default one
+    registry_file = tmp_path / "my-contracts" / "versions.yaml"
+    text = registry_file.read_text(encoding="utf-8")
+    assert "/lefi-extern-formansinformation/v9" in text
+    registry_file.write_text(
+        text.replace("/lefi-extern-formansinformation/v9", "/elsewhere/v9"), encoding="utf-8"
+    )
+    outcome = run_gate(
+        GateOptions(
+            contracts=Path("my-contracts"),
+            versions="9",
+            phases=["compat"],
+            reports_dir=Path("r1"),
+            quiet=True,
+            html=False,
+        )
+    )
+    assert outcome.exit_code == 1
+    assert any(r.phase == "target" and "/elsewhere/v9" in r.message for r in outcome.results), [
+        (r.phase, r.message) for r in outcome.results
+    ]
