@@ -56,6 +56,13 @@ def _soap_probe_body(v: VersionInfo) -> bytes:
     ).encode()
 
 
+def _no_answer_in_time(exc: ResponseRejected) -> bool:
+    """The transport's deadline passed before a (tiny) probe answer was complete."""
+    text = str(exc)
+    # a status line came, then a slow or endless body: the target answered, badly (broken, not absent)
+    return text.startswith(("no answer from", "no complete answer from")) and "body" not in text
+
+
 def probe_version(transport: GuardedTransport, target: str, v: VersionInfo) -> Unavailable | str | None:
     """One cheap request: None when the version answers, Unavailable when it cannot, a str when it is not served
     or its answer cannot be read (too large, endless, broken HTTP): that is the target's fault, not absence."""
@@ -80,6 +87,8 @@ def probe_version(transport: GuardedTransport, target: str, v: VersionInfo) -> U
     except TargetUnavailable as exc:
         return Unavailable(v.number, f"version {v.number} unreachable: {exc}")
     except ResponseRejected as exc:
+        if _no_answer_in_time(exc):  # a target that takes the connection and says nothing is not there
+            return Unavailable(v.number, f"version {v.number} unreachable: {exc}")
         return f"version {v.number} at {base}: the probe's answer was refused: {exc}"
     if resp.status == 503:
         seconds, until = parse_retry_after(resp.headers.get("Retry-After"))
