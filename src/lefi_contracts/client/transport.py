@@ -286,7 +286,11 @@ class GuardedTransport:
 
     def _refused_cert_hint(self, request: httpx.Request, exc: Exception) -> str:
         """TLS 1.3: a server that does not trust the client certificate hangs up before any answer, too."""
-        if request.url.scheme == "https" and self.has_client_cert and "without sending a response" in str(exc):
+        if (
+            request.url.scheme == "https"
+            and self.has_client_cert
+            and "without sending a response" in str(exc)
+        ):
             return " (does the target trust this client certificate? check --cert, --key and its CA)"
         return ""
 
