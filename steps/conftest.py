@@ -19,6 +19,7 @@ import pytest
 from lefi_contracts import pytest_plugin
 from lefi_contracts.client.transport import TlsConfig
 from lefi_contracts.contracts import Registry
+from lefi_contracts.results import NEEDS_TEST_CONTROL
 from lefi_contracts.target_control import TargetControl
 
 
@@ -152,7 +153,7 @@ class ControlSession:
 
     def require(self) -> None:
         if not self.control.available():
-            pytest.skip("the target has no test-only control endpoints (/_lefi); this scenario needs them")
+            pytest.skip(f"this scenario {NEEDS_TEST_CONTROL}")
 
     def set_clock(self, instant: str) -> None:
         self.require()

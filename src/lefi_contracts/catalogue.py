@@ -36,8 +36,10 @@ def load_catalogue(
     target: str | None = None,
     timeout: float = 10.0,
     tls: TlsConfig | None = None,
+    option: str = "--lefi-fixtures",
 ) -> dict[str, Any]:
     """A catalogue from a YAML file, or from the target's /_lefi/catalogue (TLS options as for the client).
+    `option` is how the command in use names its catalogue flag, so that the message tells the user what to type.
 
     The target may be hostile: the fetch has a total deadline and a size cap (the client's Transport), and an
     answer that is not a JSON mapping is ResponseRejected (the target's fault, exit 1), not a usage error.
@@ -61,7 +63,7 @@ def load_catalogue(
         if response.status != 200:
             raise UsageError(
                 f"{url} answered {response.status}: a target that is not the reference provider needs "
-                "--lefi-fixtures FILE (see contracts/fixtures/)"
+                f"{option} FILE (see contracts/fixtures/)"
             )
         try:
             data = json.loads(response.body)
@@ -70,7 +72,7 @@ def load_catalogue(
         if not isinstance(data, dict):
             raise ResponseRejected(f"{url} did not answer a JSON mapping of names to test data")
     else:
-        raise UsageError("no fixture catalogue: give --lefi-fixtures FILE or a target")
+        raise UsageError(f"no fixture catalogue: give {option} FILE or a target")
     if not isinstance(data, dict):
         raise ContractError("a fixture catalogue is a mapping of names to test data")
     return Catalogue(data)

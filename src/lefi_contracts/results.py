@@ -12,12 +12,30 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Literal
 
 from lefi_contracts.personnummer import mask_text
 
-Phase = Literal["compat", "scenarios", "validation", "fuzz", "consumers", "regression", "target"]
-Status = Literal["passed", "failed", "broken", "skipped"]
+
+class PhaseName(StrEnum):
+    """Every part of a run that emits results, in the gate's order (the one list; the gate's phases use it)."""
+
+    TARGET = "target"  # the probe: is each selected version served at all
+    COMPAT = "compat"
+    SCENARIOS = "scenarios"
+    VALIDATION = "validation"
+    FUZZ = "fuzz"
+    CONSUMERS = "consumers"
+    REGRESSION = "regression"
+    GATE = "gate"  # the verdict rules themselves (a phase that ran no check, an interrupted run)
+
+
+# "not verified": the behaviour needs test control (clock, agency state) this target does not offer; never "passed".
+Status = Literal["passed", "failed", "broken", "skipped", "not verified"]
+NOT_VERIFIED: Status = "not verified"
+# The reason a scenario gives when it skips for want of test control; the gate reads it as "not verified".
+NEEDS_TEST_CONTROL = "needs test control (/_lefi: clock, agency state) that this target does not offer"
 
 
 @dataclass(frozen=True)
@@ -29,7 +47,7 @@ class Attachment:
 
 @dataclass
 class CheckResult:
-    phase: Phase
+    phase: str  # a PhaseName value (normalised on creation; an unknown one is a bug, ValueError)
     name: str
     status: Status
     version: str | None = None
@@ -43,6 +61,7 @@ class CheckResult:
     attachments: list[Attachment] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.phase = PhaseName(self.phase)
         # Masking at the source: no writer can forget it.
         self.message = mask_text(self.message)
         self.details = mask_text(self.details)

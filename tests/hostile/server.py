@@ -60,6 +60,7 @@ MODES = (
     "truncated",
     "fault-200",
     "redirect-loop",
+    "endless-close",
 )
 
 
@@ -135,6 +136,14 @@ class HostileServer:
                 w.write(b"400\r\n" + b"a" * 1024 + b"\r\n")
                 await w.drain()
                 await asyncio.sleep(0.001)
+        elif (
+            mode == "endless-close"
+        ):  # no Content-Length, not chunked: the body ends when the connection does
+            w.write(f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nConnection: close\r\n\r\n".encode())
+            chunk = b"a" * 65_536
+            while True:
+                w.write(chunk)
+                await w.drain()
         elif mode == "no-answer":
             await asyncio.sleep(3600)
         elif mode == "drip":

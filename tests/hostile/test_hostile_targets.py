@@ -36,6 +36,7 @@ EXPECTED: dict[str, tuple[type[Exception], str]] = {
     "truncated": (ResponseRejected, ""),
     "fault-200": (ResponseRejected, "HTTP 200"),
     "redirect-loop": (ResponseRejected, "redirect"),
+    "endless-close": (ResponseRejected, "larger than"),
 }
 DEADLINE = 1.0
 

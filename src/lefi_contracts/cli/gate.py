@@ -1,11 +1,11 @@
-"""`lefi-contracts gate`: the release gate."""
+"""`lefi-contracts gate`: the release gate. Options in, one verdict line out, the exit code of the outcome."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from lefi_contracts.cli.common import add_target, positive_int
+from lefi_contracts.cli.common import EXIT_UNAVAILABLE, add_target, positive_int
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,11 +30,48 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--fault", action="append", default=[], help="embedded provider only: switch on a named fault"
     )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="behaviours not verifiable on this target (no test control) fail the gate",
+    )
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from lefi_contracts.gate import command_gate
+    """One verdict line on stdout (and where the reports are); the outcome's exit code."""
+    from lefi_contracts.gate import GateOptions, run_gate
+    from lefi_contracts.report.summary import not_verified
 
-    return command_gate(args)
+    outcome = run_gate(
+        GateOptions(
+            target=args.target,
+            versions=args.versions,
+            reports_dir=args.reports,
+            examples=args.examples,
+            seed=args.seed,
+            baseline=args.baseline,
+            consumers=args.consumers,
+            fixtures=args.fixtures,
+            contracts=args.contracts,
+            wait=float(args.wait or 0),
+            quiet=args.quiet,
+            faults=list(args.fault),
+            cert=args.cert,
+            key=args.key,
+            ca=args.ca,
+            strict=args.strict,
+        )
+    )
+    message = outcome.message
+    print(message if message.startswith(outcome.verdict) else f"{outcome.verdict}: {message}")
+    if outcome.exit_code == EXIT_UNAVAILABLE:  # nothing ran: the one line says why (summary.json has it too)
+        return outcome.exit_code
+    for behaviour, versions in not_verified(outcome.not_verified).items():
+        print(f"not verified on this target: {behaviour} ({', '.join('v' + v for v in versions)})")
+    if outcome.summary_path:
+        print(f"summary: {outcome.summary_path}")
+    if outcome.html_report:
+        print(f"report:  {outcome.html_report}")
+    return outcome.exit_code

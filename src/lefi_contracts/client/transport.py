@@ -251,7 +251,7 @@ class GuardedTransport:
                         f"no complete answer from {request.url} within {self.timeout:g} s"
                     ) from None
                 # TLS 1.3: a client refused for lack of a certificate hears of it only after the handshake
-                hint = self._tls_hint(request)
+                hint = self._tls_hint(request) or self._refused_cert_hint(request, exc)
                 if hint and isinstance(exc, httpx.RemoteProtocolError):
                     raise TargetUnavailable(
                         f"cannot use {request.url}: closed the connection without an answer{hint}"
@@ -282,6 +282,16 @@ class GuardedTransport:
         """A server that wants mutual TLS just hangs up on a client without a certificate: say so."""
         if request.url.scheme == "https" and not self.has_client_cert:
             return " (does it require a client certificate? give --cert and --key)"
+        return ""
+
+    def _refused_cert_hint(self, request: httpx.Request, exc: Exception) -> str:
+        """TLS 1.3: a server that does not trust the client certificate hangs up before any answer, too."""
+        if (
+            request.url.scheme == "https"
+            and self.has_client_cert
+            and "without sending a response" in str(exc)
+        ):
+            return " (does the target trust this client certificate? check --cert, --key and its CA)"
         return ""
 
     def _read_capped(self, response: httpx.Response, expired: threading.Event) -> bytes:

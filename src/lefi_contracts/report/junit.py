@@ -33,7 +33,7 @@ def junit_tree(results: Iterable[CheckResult], *, name: str = "lefi-contracts ga
             "tests": len(rows),
             "failures": sum(r.status == "failed" for r in rows),
             "errors": sum(r.status == "broken" for r in rows),
-            "skipped": sum(r.status == "skipped" for r in rows),
+            "skipped": sum(r.status in ("skipped", "not verified") for r in rows),
             "time": sum(r.duration for r in rows),
         }
         for k, v in counts.items():
@@ -71,8 +71,8 @@ def junit_tree(results: Iterable[CheckResult], *, name: str = "lefi-contracts ga
                 etree.SubElement(case, "error", message=_clean(r.message or "could not run")).text = _clean(
                     body
                 )
-            elif r.status == "skipped":
-                etree.SubElement(case, "skipped", message=_clean(r.message or "skipped"))
+            elif r.status in ("skipped", "not verified"):
+                etree.SubElement(case, "skipped", message=_clean(r.message or r.status))
     for k, v in totals.items():
         root.set(k, f"{v:.3f}" if k == "time" else str(v))
     return root

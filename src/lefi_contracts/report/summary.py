@@ -13,8 +13,9 @@ from pathlib import Path
 
 from lefi_contracts.results import CheckResult
 
-PASS, FAIL, NONE = "✔", "✘", "–"
-VERDICTS = {0: "held", 1: "broken", 2: "usage error", 3: "target unavailable"}
+PASS, FAIL, NONE, UNVERIFIED = "✔", "✘", "–", "○"
+VERDICTS = {0: "held", 1: "broken", 2: "usage error", 3: "target unavailable", 130: "interrupted"}
+STATUSES = ("passed", "failed", "broken", "skipped", "not verified")
 
 
 @dataclass
@@ -30,6 +31,8 @@ class SummaryInput:
     report_href: str | None = None  # relative link to the HTML report, when it was built
     started: str = ""
     duration: float = 0.0
+    interrupted: bool = False  # Ctrl-C: these reports hold what ran until then, and are not a verdict
+    strict: bool = False  # --strict: behaviours not verified on this target fail the gate
 
 
 def behaviour_of(r: CheckResult) -> str:
@@ -42,6 +45,8 @@ def cell_status(rows: Sequence[CheckResult]) -> str:
         return "failed"
     if any(r.status == "passed" for r in rows):
         return "passed"
+    if any(r.status == "not verified" for r in rows):
+        return "not verified"
     return "n/a"
 
 
@@ -79,6 +84,8 @@ def render_markdown(
         + (f" · {info.duration:.1f} s" if info.duration else ""),
         "",
     ]
+    if info.interrupted:
+        lines += ["**Interrupted** (Ctrl-C): this report holds only what ran until then.", ""]
     if info.message:
         lines += [f"> {_md_escape(info.message)}", ""]
     if info.report_href:
@@ -94,13 +101,17 @@ def render_markdown(
             for v in info.versions:
                 rows = by_version[v]
                 status = cell_status(rows)
-                mark = {"passed": PASS, "failed": FAIL}.get(status, NONE)
+                mark = {"passed": PASS, "failed": FAIL, "not verified": UNVERIFIED}.get(status, NONE)
                 target = next((r for r in rows if r.failed), rows[0] if rows else None)
                 href = link(target) if target is not None and status != "n/a" else None
                 count = f" {sum(r.failed for r in rows)}/{len(rows)}" if status == "failed" else ""
                 cells.append(f"[{mark}{count}]({href})" if href else f"{mark}{count}")
             lines.append(f"| {_md_escape(behaviour)} | " + " | ".join(cells) + " |")
-        lines += ["", f"{PASS} held · {FAIL} broken (failed/checks) · {NONE} not applicable or not run", ""]
+        lines += [
+            "",
+            f"{PASS} held · {FAIL} broken (failed/checks) · {UNVERIFIED} not verified on this target · {NONE} not applicable or not run",
+            "",
+        ]
 
     if failed:
         lines += ["## What broke", ""]
@@ -116,6 +127,17 @@ def render_markdown(
             lines.append(
                 f"- **{_md_escape(behaviour_of(r))}** in **{where}** ({r.phase}): {name}: {_short(r.message)}"
             )
+        lines.append("")
+
+    unverified = not_verified(results)
+    if unverified:
+        effect = (
+            "they fail the gate (--strict)" if info.strict else "they do not fail the gate without --strict"
+        )
+        lines += ["## Not verified on this target", "", f"These behaviours need test control; {effect}.", ""]
+        lines += [
+            f"- **{_md_escape(b)}** in {', '.join(f'v{v}' for v in vs)}" for b, vs in unverified.items()
+        ]
         lines.append("")
 
     compat = [r for r in results if r.phase == "compat"]
@@ -152,15 +174,24 @@ def render_markdown(
     return "\n".join(lines)
 
 
+def not_verified(results: Sequence[CheckResult]) -> dict[str, list[str]]:
+    """behaviour -> the versions where it could not be verified on this target (no test control)."""
+    out: dict[str, list[str]] = {}
+    for r in results:
+        if r.status == "not verified":
+            versions = out.setdefault(behaviour_of(r), [])
+            if (r.version or "all") not in versions:
+                versions.append(r.version or "all")
+    return out
+
+
 def _phase_counts(
     results: Sequence[CheckResult], versions: Sequence[str]
 ) -> dict[str, dict[str, dict[str, int]]]:
     out: dict[str, dict[str, dict[str, int]]] = {}
     for r in results:
         key = r.version if r.version in versions else "*"
-        cell = out.setdefault(r.phase, {}).setdefault(
-            key, {"passed": 0, "failed": 0, "broken": 0, "skipped": 0}
-        )
+        cell = out.setdefault(r.phase, {}).setdefault(key, dict.fromkeys(STATUSES, 0))
         cell[r.status] += 1
     return out
 
@@ -185,7 +216,9 @@ def summary_json(
         "versions": list(info.versions),
         "started": info.started,
         "duration_seconds": round(info.duration, 3),
-        "counts": {s: sum(r.status == s for r in results) for s in ("passed", "failed", "broken", "skipped")},
+        "interrupted": info.interrupted,
+        "counts": {s: sum(r.status == s for r in results) for s in STATUSES},
+        "not_verified": [{"behaviour": b, "versions": vs} for b, vs in not_verified(results).items()],
         "matrix": {b: {v: cell_status(rows) for v, rows in by_v.items()} for b, by_v in grid.items()},
         "phases": _phase_counts(results, info.versions),
         "broken": [

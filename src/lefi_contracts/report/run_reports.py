@@ -1,0 +1,201 @@
+"""The report writers of a run as subscribers of its one ResultStream (as schemathesis' event handlers):
+`start()` before the first result, `handle(result)` for each, `shutdown(end)` once the verdict is known.
+
+The gate uses them all (GateReports); fuzz and verify-consumer can take the ones they need. The NDJSON writer
+writes as results come, so an interrupted run still has every result it produced.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Protocol
+
+from lefi_contracts.report.allure import write_allure_results, write_environment
+from lefi_contracts.report.html import build_html_report, result_link
+from lefi_contracts.report.junit import write_junit
+from lefi_contracts.report.masking import mask_files, scan_for_identity_numbers
+from lefi_contracts.report.summary import SummaryInput, write_summary
+from lefi_contracts.results import CheckResult, ResultStream
+
+
+@dataclass
+class RunEnd:
+    """What the writers learn at the end: the summary's facts and the texts the run wrote itself."""
+
+    info: SummaryInput
+    environment: dict[str, str] = field(default_factory=dict)
+    own_texts: Sequence[str] = ()
+
+
+class ResultHandler(Protocol):
+    def start(self) -> None: ...
+    def handle(self, result: CheckResult) -> None: ...
+    def shutdown(self, end: RunEnd) -> None: ...
+
+
+class _Collecting:
+    def __init__(self) -> None:
+        self.results: list[CheckResult] = []
+
+    def start(self) -> None:
+        self.results = []
+
+    def handle(self, result: CheckResult) -> None:
+        self.results.append(result)
+
+
+class NdjsonWriter(_Collecting):
+    """results.ndjson, one line a result, flushed as it comes."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._fh: IO[str] | None = None
+
+    def start(self) -> None:
+        super().start()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = self.path.open("w", encoding="utf-8")
+
+    def handle(self, result: CheckResult) -> None:
+        super().handle(result)
+        if self._fh is not None:
+            self._fh.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+            self._fh.flush()
+
+    def shutdown(self, end: RunEnd) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+class AllureWriter(_Collecting):
+    """allure-results/: ours, beside the files allure-pytest-bdd wrote for the scenarios (masked again here)."""
+
+    def __init__(self, folder: Path, *, written_elsewhere: Sequence[str] = ("scenarios",)) -> None:
+        super().__init__()
+        self.folder = folder
+        self.written_elsewhere = set(written_elsewhere)
+        self.uuids: dict[int, str] = {}
+
+    def shutdown(self, end: RunEnd) -> None:
+        mask_files(self.folder)  # allure-pytest-bdd writes step arguments verbatim
+        ours = [r for r in self.results if r.phase not in self.written_elsewhere]
+        self.uuids = write_allure_results(ours, self.folder)
+        self.uuids.update(scenario_uuids(self.folder, self.results))
+        write_environment(self.folder, end.environment)
+
+
+class JunitWriter(_Collecting):
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def shutdown(self, end: RunEnd) -> None:
+        write_junit(self.results, self.folder)
+
+
+class HtmlWriter:
+    """allure-report/index.html (single file) from the Allure results; a missing tool is a note, not a failure."""
+
+    def __init__(self, allure: AllureWriter, folder: Path) -> None:
+        self.allure, self.folder = allure, folder
+        self.path: Path | None = None
+        self.note: str | None = None
+
+    def start(self) -> None:
+        pass
+
+    def handle(self, result: CheckResult) -> None:
+        pass
+
+    def shutdown(self, end: RunEnd) -> None:
+        html = build_html_report(self.allure.folder, self.folder)
+        self.path, self.note = html.path, html.note
+        if html.note:
+            end.info.notes.append(html.note)
+
+    def link(self, r: CheckResult) -> str | None:
+        if self.path is None:
+            return None
+        href = f"{self.folder.name}/index.html"
+        uuid = self.allure.uuids.get(id(r))
+        return result_link(href, uuid) if uuid else href
+
+
+class SummaryWriter(_Collecting):
+    """summary.md and summary.json; then the last line of defence, the identity-number scan of every file."""
+
+    def __init__(self, folder: Path, html: HtmlWriter | None) -> None:
+        super().__init__()
+        self.folder, self.html = folder, html
+        self.md: Path | None = None
+        self.json: Path | None = None
+        self.leaks: list[str] = []
+
+    def shutdown(self, end: RunEnd) -> None:
+        link = self.html.link if self.html is not None else (lambda r: None)
+        info = end.info
+        info.report_href = f"{self.html.folder.name}/index.html" if self.html and self.html.path else None
+        self.md, self.json = write_summary(self.results, self.folder, info, link)
+        self.leaks = [str(leak) for leak in scan_for_identity_numbers(self.folder, ours=end.own_texts)]
+        if self.leaks:
+            # Our own masking failed somewhere: the reports must not be published, and the gate must not pass.
+            info.exit_code = 1
+            info.message = f"unmasked personnummer in {len(self.leaks)} place(s), e.g. {self.leaks[0]}"
+            info.notes = [*info.notes, info.message]
+            self.md, self.json = write_summary(self.results, self.folder, info, link)
+
+
+class GateReports:
+    """Every report of a gate run into one folder, in the order they depend on each other."""
+
+    def __init__(self, folder: Path, *, html: bool = True) -> None:
+        self.folder = folder
+        self.allure = AllureWriter(folder / "allure-results")
+        self.html = HtmlWriter(self.allure, folder / "allure-report") if html else None
+        self.summary = SummaryWriter(folder, self.html)
+        self.handlers: list[ResultHandler] = [
+            NdjsonWriter(folder / "results.ndjson"),
+            self.allure,
+            JunitWriter(folder / "junit"),
+            *([self.html] if self.html else []),
+            self.summary,
+        ]
+
+    def attach(self, stream: ResultStream) -> None:
+        for h in self.handlers:
+            h.start()
+            stream.subscribe(h.handle)
+
+    def shutdown(self, end: RunEnd) -> None:
+        for h in self.handlers:
+            h.shutdown(end)
+
+
+def scenario_uuids(allure_dir: Path, results: Sequence[CheckResult]) -> dict[int, str]:
+    """Map scenario results to the Allure files allure-pytest-bdd wrote (by name and version), for deep links."""
+    by_key: dict[tuple[str, str | None], str] = {}
+    if not allure_dir.is_dir():
+        return {}
+    for path in allure_dir.glob("*-result.json"):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            continue
+        params = {p.get("name"): p.get("value") for p in data.get("parameters", []) if isinstance(p, dict)}
+        version = params.get("version")
+        key = (str(data.get("name", "")), str(version).strip("'\"") if version is not None else None)
+        by_key.setdefault(key, str(data.get("uuid")))
+    out = {}
+    for r in results:
+        if r.phase != "scenarios":
+            continue
+        for key in ((r.name, r.version), (r.name.replace("<version>", r.version or ""), r.version)):
+            if key in by_key:
+                out[id(r)] = by_key[key]
+                break
+    return out

@@ -1,0 +1,58 @@
+"""A small loopback proxy in front of the reference provider that hides its test-only /_lefi endpoints (404),
+so that it looks like a real deployment (or a mock of the published contract) to the gate."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host"}
+
+
+def _handler(upstream: str, hidden: str) -> type[BaseHTTPRequestHandler]:
+    client = httpx.Client(base_url=upstream, timeout=60.0)
+
+    class Forward(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet
+            pass
+
+        def _answer(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+            self.send_response(status)
+            for k, v in headers:
+                if k.lower() not in HOP_BY_HOP:
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _forward(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path.startswith(hidden):
+                self._answer(404, [("Content-Type", "application/json")], b'{"error": "not found"}')
+                return
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+            resp = client.request(self.command, self.path, headers=headers, content=body)
+            self._answer(resp.status_code, list(resp.headers.multi_items()), resp.content)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
+
+    return Forward
+
+
+@contextlib.contextmanager
+def hiding_proxy(upstream: str, hidden: str = "/_lefi") -> Iterator[str]:
+    """Yield the proxy's base URL; every path under `hidden` answers 404, the rest is the upstream's."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(upstream.rstrip("/"), hidden))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
