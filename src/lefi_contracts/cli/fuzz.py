@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from lefi_contracts.provider.faults import validate_faults
 
     tls = TlsConfig.from_options(args.cert, args.key, args.ca)
+    args.reports.mkdir(parents=True, exist_ok=True)  # an unusable folder is one line now, not after the run
     text, code = command_fuzz(
         target=args.target,
         versions=args.versions,

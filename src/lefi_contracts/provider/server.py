@@ -37,7 +37,11 @@ def _uvicorn_config(config: ProviderConfig, ssl: dict[str, Any] | None, **extra:
     if ssl:  # hand the verified client certificate to the app (uvicorn does not; see provider/tls.py)
         extra.setdefault("http", PeerCertProtocol)
     cfg = uvicorn.Config(
-        create_app(config), log_level="warning", access_log=False, lifespan="off", **ssl_kwargs, **extra
+        create_app(config),
+        access_log=False,
+        lifespan="off",
+        **ssl_kwargs,
+        **{"log_level": "warning", **extra},
     )
     try:
         cfg.load()  # builds the TLS context now: a bad certificate is a usage error, not a thread's traceback
@@ -63,7 +67,9 @@ def running_provider(
     ssl = ssl if ssl is not None else config.ssl_options()
     sock = _bind(host, port)
     actual_port = sock.getsockname()[1]
-    server = uvicorn.Server(_uvicorn_config(config, ssl))
+    # embedded under a run (gate, fuzz, tests): the fuzzers send malformed HTTP on purpose, and uvicorn's
+    # warnings about it are not the user's business; `serve` keeps them
+    server = uvicorn.Server(_uvicorn_config(config, ssl, log_level="error"))
     # uvicorn < 0.29 installs signal handlers itself; later ones skip them off the main thread
     if hasattr(server, "install_signal_handlers"):
         server.install_signal_handlers = lambda: None
@@ -91,7 +97,9 @@ def serve(
     """Run the provider in the foreground until interrupted (the CLI's `serve`)."""
     ssl = ssl if ssl is not None else config.ssl_options()
     sock = _bind(host, port)
-    server = uvicorn.Server(_uvicorn_config(config, ssl))
+    # embedded under a run (gate, fuzz, tests): the fuzzers send malformed HTTP on purpose, and uvicorn's
+    # warnings about it are not the user's business; `serve` keeps them
+    server = uvicorn.Server(_uvicorn_config(config, ssl, log_level="error"))
     print(
         f"LEFI reference provider on {_url(host, sock.getsockname()[1], ssl)} (seed {config.seed}, db {config.db_path})"
     )
