@@ -110,12 +110,13 @@ class Registry:
         return [self.get(n) for n in numbers]
 
     def previous(self, number: str) -> VersionInfo | None:
-        keys = sorted(self.versions, key=_version_sort_key)
+        keys = sorted(self.versions, key=version_sort_key)
         idx = keys.index(self.get(number).number)
         return self.versions[keys[idx - 1]] if idx > 0 else None
 
 
-def _version_sort_key(number: str) -> tuple[int, ...]:
+def version_sort_key(number: str) -> tuple[int, ...]:
+    """Version numbers in numeric order: "10" sorts after "9", "8.1" after "8"."""
     return tuple(int(p) if p.isdigit() else 0 for p in number.split("."))
 
 
@@ -192,7 +193,7 @@ def load_registry(root: Path | str | None = None) -> Registry:
         raise ContractError(f"{path}: expected a mapping with 'versions'")
     versions = {str(k): _parse_version(root, str(k), v) for k, v in data["versions"].items()}
     return Registry(
-        root=root, versions=dict(sorted(versions.items(), key=lambda kv: _version_sort_key(kv[0])))
+        root=root, versions=dict(sorted(versions.items(), key=lambda kv: version_sort_key(kv[0])))
     )
 
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from lefi_contracts.compat.diff import DiffReport, Finding, _types_within
+from lefi_contracts.compat.diff import types_within
+from lefi_contracts.compat.findings import DiffReport, Finding
 from lefi_contracts.compat.model import ContractModel, Field
 from lefi_contracts.compat.rules import RULES
 from lefi_contracts.errors import ContractError
@@ -104,8 +105,8 @@ class _Walker:
             of.shape.types
             and nf.shape.types
             and not (
-                _types_within(of.shape.types, nf.shape.types, False)
-                or _types_within(nf.shape.types, of.shape.types, False)
+                types_within(of.shape.types, nf.shape.types, False)
+                or types_within(nf.shape.types, of.shape.types, False)
             )
         ):
             problems.append(f"type {of.shape.describe()} -> {nf.shape.describe()}")
@@ -127,7 +128,7 @@ def _follow(root: Field, path: str) -> Field | None:
 def cross_format(old: ContractModel, new: ContractModel, mapping: dict[str, Any], old_label: str,
                  new_label: str) -> DiffReport:  # fmt: skip
     """Field-by-field keep/lose/gain of moving from `old` to `new` (different formats)."""
-    report = DiffReport(old=old_label, new=new_label, reader="cross-format")
+    report = DiffReport(old=old_label, new=new_label, reader="cross-format", mode="cross-format (declared mapping)")
     for entry in mapping["operations"]:
         try:
             oop, nop = entry["old"], entry["new"]

@@ -26,7 +26,9 @@ from lefi_contracts.compat.model import (
     Field,
     Message,
     Operation,
+    Reading,
     Shape,
+    place_document,
 )
 from lefi_contracts.errors import ContractError
 
@@ -341,7 +343,7 @@ def read_openapi(path: Path, doc: Any | None = None) -> ContractModel:
     return model
 
 
-def read_jsonschema(path: Path, doc: Any | None = None, *, direction: str = "response") -> ContractModel:
+def read_jsonschema(path: Path, doc: Any | None = None, *, direction: Reading = "response") -> ContractModel:
     """A plain JSON Schema: one 'document' operation, read in `direction` (response unless told)."""
     doc = load_document(path) if doc is None else doc
     if not isinstance(doc, dict | bool):
@@ -353,10 +355,7 @@ def read_jsonschema(path: Path, doc: Any | None = None, *, direction: str = "res
     reader = JsonReader(doc, str(path))
     op = Operation(id="document")
     msg = Message(key="document", root=reader.field("document", doc, "", True))
-    if direction == "request":
-        op.request["document"] = msg
-    else:
-        op.responses["document"] = {"document": msg}
+    place_document(op, msg, direction)
     model.operations[op.id] = op
     model.notes.extend(sorted(reader.notes | {n for sh in reader._memo.values() for n in sh.notes}))
     return model

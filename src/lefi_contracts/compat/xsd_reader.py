@@ -32,7 +32,9 @@ from lefi_contracts.compat.model import (
     Field,
     Message,
     Operation,
+    Reading,
     Shape,
+    place_document,
 )
 from lefi_contracts.errors import ContractError
 
@@ -404,7 +406,7 @@ def _load_schema(path: Path) -> tuple[Any, list[str]]:
     return schema, notes
 
 
-def read_xsd(path: Path, *, direction: str = "response") -> ContractModel:
+def read_xsd(path: Path, *, direction: Reading = "response") -> ContractModel:
     """A bare XSD: every global element is a 'document' operation read in `direction`."""
     schema, load_notes = _load_schema(path)
     reader = XsdReader()
@@ -413,10 +415,7 @@ def read_xsd(path: Path, *, direction: str = "response") -> ContractModel:
     for qname, el in sorted(schema.elements.items()):
         op = Operation(id=f"element {_local(qname)}", meta={"namespace": _ns(qname)})
         msg = Message(key="document", root=reader.element_field(el, 1, 1))
-        if direction == "request":
-            op.request["document"] = msg
-        else:
-            op.responses["document"] = {"document": msg}
+        place_document(op, msg, direction)
         model.operations[op.id] = op
     if getattr(schema, "XSD_VERSION", "1.0") == "1.1":
         model.notes.append("read as XSD 1.1: assertions and alternatives are not compared")
