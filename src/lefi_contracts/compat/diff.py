@@ -36,6 +36,7 @@ from lefi_contracts.compat.model import (
     Reader,
     Shape,
     Verdict,
+    same_shapes,
 )
 from lefi_contracts.compat.rules import RULES
 from lefi_contracts.compat.verdicts import rule_verdict, settle
@@ -133,13 +134,17 @@ class Differ:
                         return ("pair", m.root, nop.responses[status][key].root, "response")
         return None
 
-    def uncompared(self, at: At, old: dict[str, str], new: dict[str, str], d: FindingDirection) -> None:
+    def uncompared(
+        self, at: At, old: dict[str, str], new: dict[str, str], d: FindingDirection, subject: Any = None
+    ) -> None:
         """Keywords read but not compared: a change in one is potentially breaking, never silent."""
         for kw in sorted(set(old) | set(new)):
             if old.get(kw) != new.get(kw):
                 where = replace(at, old=f"{at.old or ''}/{kw}".lstrip("/"), new=f"{at.new or ''}/{kw}".lstrip("/"))
-                self.emit("keyword-not-compared", where, direction=d, name=kw,
-                          old=old.get(kw, "absent"), new=new.get(kw, "absent"))  # fmt: skip
+                self.emit(
+                    "keyword-not-compared", where, direction=d, subject=subject, name=kw,
+                    old=old.get(kw, "absent"), new=new.get(kw, "absent"),
+                )
 
     def operation(self, o: Operation, n: Operation) -> None:
         op = o.id
@@ -246,7 +251,13 @@ class Differ:
             return
         self._seen.add(key)
         subj = ("parent" if of.name.startswith("@") and self.xml else "pair", of, nf, at.direction)
-        self.uncompared(at, o.uncompared, n.uncompared, at.direction)
+        self.uncompared(at, o.uncompared, n.uncompared, at.direction, subj)
+        for kw in sorted(o.subschemas.keys() | n.subschemas.keys()):
+            a, b = o.subschemas.get(kw), n.subschemas.get(kw)
+            if a is None or b is None or not same_shapes(a, b):
+                where = replace(at, old=f"{at.old}/{kw}", new=f"{at.new}/{kw}")
+                self.emit("keyword-not-compared", where, subject=subj, name=kw,
+                          old="absent" if a is None else "a schema", new="absent" if b is None else "another schema")
         if n.unsatisfiable and not o.unsatisfiable:
             v: Verdict | None = "potentially breaking" if at.direction == "response" else None
             self.emit("schema-unsatisfiable", at, subject=subj, verdict=v)

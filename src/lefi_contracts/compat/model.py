@@ -59,6 +59,7 @@ class Shape:
     unique_items: bool = False  # on an array's item shape: the array's uniqueItems
     # keywords read but not compared, with a canonical form of their value: a change is "not compared"
     uncompared: dict[str, str] = field(default_factory=dict)
+    subschemas: dict[str, Shape] = field(default_factory=dict)  # schema-valued ones: "not", "if", "prefixItems/0"
     identities: frozenset[str] = frozenset()  # XSD key/keyref/unique, as "kind name selector fields"
     wildcards: tuple[Any, ...] = ()  # XSD xs:any / xs:anyAttribute components (namespace, processContents)
 
@@ -157,3 +158,34 @@ def place_document(op: Operation, msg: Message, reading: Reading) -> None:
         op.request["document"] = msg
     if reading in ("response", "both"):
         op.responses["document"] = {"document": msg}
+
+
+_SAME_ATTRS = ("kind", "types", "enum", "patterns", "min_length", "max_length", "minimum", "maximum", "min_exclusive",
+               "max_exclusive", "total_digits", "fraction_digits", "nullable", "default", "fixed", "open", "ordered",
+               "json_types", "unsatisfiable", "min_properties", "max_properties", "unique_items", "uncompared",
+               "identities")
+_SAME_FIELD = ("min_occurs", "max_occurs", "required", "is_array", "read_only", "write_only", "in_choice")
+
+
+def same_shapes(a: Shape, b: Shape) -> bool:
+    """Structural equality of two shape graphs (names of types and refs play no part; cycles are equal)."""
+    assumed: set[tuple[int, int]] = set()
+    stack = [(a, b)]
+    while stack:
+        x, y = stack.pop()
+        if x is y or (id(x), id(y)) in assumed:
+            continue
+        assumed.add((id(x), id(y)))
+        if any(getattr(x, k) != getattr(y, k) for k in _SAME_ATTRS):
+            return False
+        if set(x.choices) != set(y.choices) or x.fields.keys() != y.fields.keys():
+            return False
+        if x.subschemas.keys() != y.subschemas.keys():
+            return False
+        for name, f in x.fields.items():
+            g = y.fields[name]
+            if any(getattr(f, k) != getattr(g, k) for k in _SAME_FIELD):
+                return False
+            stack.append((f.shape, g.shape))
+        stack.extend((x.subschemas[k], y.subschemas[k]) for k in x.subschemas)
+    return True

@@ -21,15 +21,14 @@ from decimal import Decimal
 from typing import Any
 from xml.etree import ElementTree as ET
 
-import jsonschema
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 from jsonschema import validators as _validators
 from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4, DRAFT7, DRAFT202012
 
 from lefi_contracts.compat.findings import DiffOptions, Finding
+from lefi_contracts.compat.json_reader import DIALECTS
 from lefi_contracts.compat.model import (
     BOOLEAN,
     DATE,
@@ -285,6 +284,8 @@ class Side:
             except Exception:
                 return False
         ptr = self.field.shape.source if self.field.is_array else self.field.source
+        if not isinstance(ptr, str):
+            raise WitnessUnavailable("no single schema for these items (tuple items)")
         try:
             return bool(json_validator(self.model, ptr, self.direction).is_valid(rendered))
         except Exception as exc:  # a schema the validator cannot apply: no evidence either way
@@ -319,10 +320,7 @@ def json_validator(model: ContractModel, ptr: str, direction: Direction = "respo
     cache = _VALIDATORS.setdefault(model, {})
     key = (ptr, direction)
     if key not in cache:
-        spec = {"draft4": DRAFT4, "draft7": DRAFT7}.get(model.json_dialect, DRAFT202012)
-        cls: Any = {"draft4": jsonschema.Draft4Validator, "draft7": jsonschema.Draft7Validator}.get(
-            model.json_dialect, jsonschema.Draft202012Validator
-        )
+        cls, spec = DIALECTS.get(model.json_dialect, DIALECTS["2020-12"])
         if model.format == "openapi":
             cls = _skipping_required(cls, "readOnly" if direction == "request" else "writeOnly")
         uri = "urn:lefi-contracts:compat:doc"
