@@ -291,8 +291,12 @@ class Differ:
             self.emit("extension-point-removed", at, subject=subj)
         elif n.open and not o.open:
             self.emit("extension-point-added", at, subject=subj)
-        elif o.wildcards or n.wildcards:
-            self.wildcards(at, o.wildcards, n.wildcards, subj)
+        else:  # same openness: how wide each wildcard is (an added/removed xs:any is the rule above)
+            both_open = o.open and n.open
+            ow = tuple(w for w in o.wildcards if both_open or w[0] == "anyAttribute")
+            nw = tuple(w for w in n.wildcards if both_open or w[0] == "anyAttribute")
+            if ow or nw:
+                self.wildcards(at, ow, nw, subj)
 
     def types(self, at: At, o: frozenset[str], n: frozenset[str], subj: Any) -> None:
         wider, narrower = types_within(o, n, self.xml), types_within(n, o, self.xml)
@@ -307,15 +311,19 @@ class Differ:
 
     def wildcards(self, at: At, o: tuple[Any, ...], n: tuple[Any, ...], subj: Any) -> None:
         """xs:any / xs:anyAttribute: namespace and processContents, judged by xmlschema's own restriction test."""
-        for ow, nw in zip(o, n, strict=False):
-            if repr(ow) == repr(nw):
+        old, new = dict(o), dict(n)
+        for label in sorted(old.keys() | new.keys()):
+            ow, nw = old.get(label), new.get(label)
+            where = replace(at, old=f"{at.old}/{{{label}}}", new=f"{at.new}/{{{label}}}")
+            if ow is None or nw is None:
+                rid = "wildcard-narrowed" if nw is None else "wildcard-widened"
+                self.emit(rid, where, subject=subj, old=_wild(ow), new=_wild(nw))
+                continue
+            if _wild(ow) == _wild(nw):
                 continue
             narrower, wider = _restricts(nw, ow), _restricts(ow, nw)
             rid = "wildcard-narrowed" if narrower else "wildcard-widened" if wider else "wildcard-changed"
-            self.emit(rid, at, subject=subj, old=_wild(ow), new=_wild(nw))
-        if len(o) != len(n):
-            rid = "wildcard-narrowed" if len(n) < len(o) else "wildcard-widened"
-            self.emit(rid, at, subject=subj, old=len(o), new=len(n))
+            self.emit(rid, where, subject=subj, old=_wild(ow), new=_wild(nw))
 
     def nullability(self, at: At, o: Shape, n: Shape, subj: Any) -> None:
         if o.nullable and not n.nullable:
@@ -457,6 +465,8 @@ def _restricts(a: Any, b: Any) -> bool:
 
 
 def _wild(w: Any) -> str:
+    if w is None:
+        return "none"
     ns = getattr(w, "namespace", None) or [f"not {x}" for x in getattr(w, "not_namespace", [])]
     return f"namespace={' '.join(sorted(ns)) or '-'} processContents={getattr(w, 'process_contents', '?')}"
 

@@ -111,8 +111,12 @@ class XsdReader:
             shape.nullable = bool(el.nillable)
             shape.default = el.default
             shape.fixed = el.fixed
-        if getattr(el, "identities", None):
-            self.notes.append(f"identity constraints (key/keyref/unique) on {_local(el.name)} not compared")
+        sigs = identity_signatures(el)
+        if sigs:  # identity constraints belong to the element: a per-element copy
+            shape = _copy(shape)
+            shape.identities = sigs
+            self.notes.append("identity constraints (key/keyref/unique) compared as declared (selector, fields); "
+                              "witnesses do not generate duplicate keys")
         return Field(
             name=_local(el.name),
             shape=shape,
@@ -148,8 +152,9 @@ class XsdReader:
 
     def _fill_complex(self, t: Any, shape: Shape) -> None:
         for name, attr in t.attributes.items():
-            if name is None:
-                shape.notes.append("xs:anyAttribute not compared")
+            if name is None:  # xs:anyAttribute: compared by namespace and processContents
+                shape.wildcards = (*shape.wildcards, ("anyAttribute", attr))
+                shape.notes.append("xs:anyAttribute: namespace and processContents compared, the attributes it admits are not")
                 continue
             ashape = self.simple_shape(attr.type)
             if attr.default is not None or attr.fixed is not None:
@@ -187,8 +192,10 @@ class XsdReader:
         names: list[str] = []
         for item in group:
             if isinstance(item, XsdAnyElement):  # XSD 1.0 and 1.1 wildcards alike
-                shape.open = True
-                shape.notes.append("xs:any wildcard not compared")
+                shape.open = True  # compared by namespace and processContents; its content is not read
+                label = f"any#{sum(w[0].startswith('any#') for w in shape.wildcards)}"
+                shape.wildcards = (*shape.wildcards, (label, item))
+                shape.notes.append("xs:any wildcard: namespace and processContents compared, the content it admits is not")
                 continue
             imin = gmin * group.min_occurs * item.min_occurs
             imax = _mul(_mul(gmax, group.max_occurs), item.max_occurs)
@@ -267,6 +274,22 @@ class XsdReader:
             shape.total_digits = int(td) if td is not None else None
             shape.fraction_digits = int(fd) if fd is not None else None
         return shape
+
+
+def identity_signatures(el: Any) -> frozenset[str]:
+    """xs:key / xs:keyref / xs:unique of an element, as what they constrain (kind, name, selector, fields)."""
+    out = set()
+    for ident in getattr(el, "identities", None) or []:
+        try:
+            selector = ident.selector.path if ident.selector is not None else "?"
+            fields = ",".join(f.path for f in ident.fields)
+            refer = getattr(ident, "refer", None)
+            ref = f" refer={_local(getattr(refer, 'name', None))}" if refer is not None else ""
+            kind = type(ident).__name__.replace("Xsd", "").lower()
+            out.add(f"{kind} {_local(ident.name)} selector={selector} fields={fields}{ref}")
+        except AttributeError:  # an identity xmlschema could not build (lenient read): named, not compared
+            out.add(f"{type(ident).__name__} (unreadable)")
+    return frozenset(out)
 
 
 def _is_decimal(v: Any) -> bool:
