@@ -202,6 +202,7 @@ OPENAPI_FIELDS: dict[str, dict[str, Category]] = {
         "requestBody": N,
         "description": A,
         "server": N,
+        "body": N,  # the 3.1 meta-schema names `server` so (a known slip of the published schema)
     },
     "Tag": {"name": A, "description": A, "externalDocs": A},
     "Reference": {"$ref": C, "summary": A, "description": A},

@@ -202,8 +202,38 @@ def rules_markdown() -> str:
     ]
     for r in _RULES:
         lines.append(f"| `{r.id}` | {r.change} | {r.where} | {r.strict} | {r.tolerant} | {r.explanation} |")
-    lines += ["", *_NOTES]
+    lines += ["", *_NOTES, "", *keyword_markdown()]
     return "\n".join(lines) + "\n"
+
+
+def keyword_markdown() -> list[str]:
+    """The keyword lists (keywords.py): which keyword is compared, an annotation, or not compared."""
+    from lefi_contracts.compat.keywords import OPENAPI_FIELDS, SCHEMA_KEYWORDS
+
+    def row(title: str, table: dict[str, str]) -> str:
+        groups = {c: ", ".join(f"`{k}`" for k in sorted(table) if table[k] == c) for c in _CATEGORIES}
+        return f"| {title} | " + " | ".join(groups[c] or "-" for c in _CATEGORIES) + " |"
+
+    lines = [
+        "## Keywords: compared, annotation, not compared",
+        "",
+        "Every keyword of JSON Schema draft 4 to 2020-12 and every field of the OpenAPI 3.0/3.1 objects is in",
+        "one list (a test checks the meta-schemas). *Compared*: a rule above judges a change. *Annotation*: it",
+        "cannot change which instances are valid. *Not compared*: a change of its value at the same place in",
+        "both versions is `keyword-not-compared`, potentially breaking (breaking once a witness proves it), so",
+        "`--fail-on potential` never passes over what was not judged; schema-valued ones (`not`, `if`,",
+        "`patternProperties`...) are compared structurally, so renaming or inlining them is no change.",
+        "Unknown keywords and `x-` extensions other than `x-extensible-enum` are annotations (validators ignore them).",
+        "",
+        "| object | compared | annotation | not compared |",
+        "|---|---|---|---|",
+        row("Schema Object (JSON Schema)", SCHEMA_KEYWORDS),
+        *[row(f"OpenAPI {name}", fields) for name, fields in OPENAPI_FIELDS.items()],
+    ]
+    return lines
+
+
+_CATEGORIES = ("compared", "annotation", "not compared")
 
 
 _NOTES = [
