@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 import jsonschema
+import jsonschema.exceptions
 from referencing.jsonschema import DRAFT4, DRAFT6, DRAFT7, DRAFT201909, DRAFT202012, Specification
 
 from lefi_contracts.compat.keywords import SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUED, N, category, shallow
@@ -73,7 +74,7 @@ class JsonReader:
         self.source = source
         self.dialect = dialect
         cls = DIALECTS.get(dialect, DIALECTS["2020-12"])[0]
-        self._meta = cls(cls.META_SCHEMA)
+        self._meta = cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
         self._memo: dict[str, Shape] = {}
         self._checked: set[str] = set()
         self._filling: set[int] = set()  # shapes being filled: an alternative that is one of them is recursive
@@ -108,9 +109,16 @@ class JsonReader:
         self._checked.add(ptr)
         if isinstance(node, bool):
             return
-        err = next(iter(self._meta.iter_errors(shallow(node))), None)
+        self.raise_first(self._meta.iter_errors(shallow(node)), ptr)
+
+    def check_document(self, doc: Any) -> None:
+        """A whole JSON Schema document against its meta-schema (definitions nobody references included)."""
+        self.raise_first(self._meta.iter_errors(doc), "")
+
+    def raise_first(self, errors: Any, ptr: str) -> None:
+        err = jsonschema.exceptions.best_match(errors)
         if err is not None:
-            where = "/".join(str(p) for p in err.absolute_path)
+            where = "/".join(escape(str(p)) for p in err.absolute_path)
             msg = " ".join(str(err.message).split())
             msg = msg if len(msg) <= 120 else msg[:117] + "..."
             raise ContractError(f"{self.source}: invalid schema at #{ptr}{'/' + where if where else ''}: {msg}")

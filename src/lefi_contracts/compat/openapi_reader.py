@@ -190,6 +190,7 @@ def read_jsonschema(path: Path, doc: Any | None = None, *, direction: Reading = 
         format="jsonschema", source=str(path), validator_kind="json", json_document=doc, json_dialect=dialect
     )
     reader = JsonReader(doc, str(path), dialect)
+    reader.check_document(doc)
     op = Operation(id="document")
     place_document(op, Message(key="document", root=reader.field("document", doc, "", True)), direction)
     reader.finish()
