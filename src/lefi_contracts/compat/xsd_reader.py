@@ -373,6 +373,9 @@ def _fast_schema(path: Path) -> Any | None:
     xmlschema can resolve) the careful path below decides and explains. Local files only.
     """
     try:
+        head = path.read_bytes()[:65536]
+        if b"XMLSchema-versioning" in head or b":override" in head:
+            return None  # XSD 1.1 (vc:minVersion, xs:override): libxml2 would skip what it does not know
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
         etree.XMLSchema(etree.parse(str(path), parser))
     except (etree.Error, OSError, ValueError):
