@@ -63,12 +63,18 @@ def _openapi(base: dict[str, Any], case: dict[str, Any], side: str) -> dict[str,
         content[case["response_media"]] = {"schema": {"type": "string"}}
     op = {
         "parameters": params,
-        "requestBody": {"required": bool(case.get("request_required")) and side == "new",
-                        "content": {"application/json": {"schema": request}}},
+        "requestBody": {
+            "required": bool(case.get("request_required")) and side == "new",
+            "content": {"application/json": {"schema": request}},
+        },
         "responses": {status: {"description": "ok", "content": content}},
-    }  # fmt: skip
+    }
     routes = case.get("paths", {}).get(side, ["/r"])
-    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {r: {"post": op} for r in routes}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {r: {"post": op} for r in routes},
+    }
 
 
 def oasdiff(tmp: Path) -> list[Outcome]:
@@ -81,7 +87,9 @@ def oasdiff(tmp: Path) -> list[Outcome]:
             p.write_text(json.dumps(_openapi(data["base"], c, side)))
             paths.append(str(p))
         worst = _worst(diff_versions(*paths, reader="tolerant", samples=20))
-        want = {"ERR": {"breaking"}, "WARN": {"potentially breaking", "breaking"}, "INFO": {"compatible"}}[c["level"]]
+        want = {"ERR": {"breaking"}, "WARN": {"potentially breaking", "breaking"}, "INFO": {"compatible"}}[
+            c["level"]
+        ]
         out.append(Outcome("oasdiff", c["check"], c["level"], worst, worst in want, c.get("policy")))
     return out
 
@@ -97,8 +105,10 @@ def main() -> None:
         print(f"{tool}: {agree}/{len(outcomes)} agree")
         for o in outcomes:
             if not o.agrees:
-                print(f"  differs: {o.case}: expected {o.expected}, lefi-contracts {o.worst}"
-                      f" ({'policy: ' + o.policy if o.policy else 'UNEXPLAINED'})")  # fmt: skip
+                print(
+                    f"  differs: {o.case}: expected {o.expected}, lefi-contracts {o.worst}"
+                    f" ({'policy: ' + o.policy if o.policy else 'UNEXPLAINED'})"
+                )
 
 
 if __name__ == "__main__":

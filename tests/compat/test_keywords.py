@@ -77,38 +77,121 @@ S = {"type": "string"}
 
 # (keyword, old schema, new schema, rule expected among the findings)
 SCHEMA_TABLE = [
-    ("contains", {"type": "array", "contains": S}, {"type": "array", "contains": {"type": "integer"}}, "keyword-not-compared"),
-    ("minContains", {"type": "array", "contains": S, "minContains": 1}, {"type": "array", "contains": S, "minContains": 2}, "keyword-not-compared"),
-    ("maxContains", {"type": "array", "contains": S}, {"type": "array", "contains": S, "maxContains": 1}, "keyword-not-compared"),
-    ("prefixItems", {"type": "array", "prefixItems": [S]}, {"type": "array", "prefixItems": [{"type": "integer"}]}, "keyword-not-compared"),
+    (
+        "contains",
+        {"type": "array", "contains": S},
+        {"type": "array", "contains": {"type": "integer"}},
+        "keyword-not-compared",
+    ),
+    (
+        "minContains",
+        {"type": "array", "contains": S, "minContains": 1},
+        {"type": "array", "contains": S, "minContains": 2},
+        "keyword-not-compared",
+    ),
+    (
+        "maxContains",
+        {"type": "array", "contains": S},
+        {"type": "array", "contains": S, "maxContains": 1},
+        "keyword-not-compared",
+    ),
+    (
+        "prefixItems",
+        {"type": "array", "prefixItems": [S]},
+        {"type": "array", "prefixItems": [{"type": "integer"}]},
+        "keyword-not-compared",
+    ),
     ("propertyNames", OBJ, {**OBJ, "propertyNames": {"maxLength": 3}}, "keyword-not-compared"),
-    ("unevaluatedItems", {"type": "array"}, {"type": "array", "unevaluatedItems": False}, "keyword-not-compared"),
+    (
+        "unevaluatedItems",
+        {"type": "array"},
+        {"type": "array", "unevaluatedItems": False},
+        "keyword-not-compared",
+    ),
     ("unevaluatedProperties", OBJ, {**OBJ, "unevaluatedProperties": False}, "keyword-not-compared"),
     ("dependentRequired", OBJ, {**OBJ, "dependentRequired": {"a": ["b"]}}, "keyword-not-compared"),
     ("minProperties", OBJ, {**OBJ, "minProperties": 2}, "property-count-narrowed"),
     ("maxProperties", {**OBJ, "maxProperties": 1}, OBJ, "property-count-widened"),
     ("contentMediaType", S, {**S, "contentMediaType": "application/json"}, "keyword-not-compared"),
     ("contentEncoding", S, {**S, "contentEncoding": "base64"}, "keyword-not-compared"),
-    ("contentSchema", {**S, "contentMediaType": "application/json"},
-     {**S, "contentMediaType": "application/json", "contentSchema": OBJ}, "keyword-not-compared"),
-    ("x-extensible-enum", {**S, "x-extensible-enum": ["A", "B"]}, {**S, "x-extensible-enum": ["A"]}, "keyword-not-compared"),
-    ("if/then/else", OBJ, {**OBJ, "if": {"required": ["a"]}, "then": {"required": ["b"]}}, "keyword-not-compared"),
-    ("dependentSchemas", OBJ, {**OBJ, "dependentSchemas": {"a": {"required": ["b"]}}}, "keyword-not-compared"),
-    ("patternProperties", OBJ, {**OBJ, "patternProperties": {"^x": {"type": "integer"}}}, "keyword-not-compared"),
+    (
+        "contentSchema",
+        {**S, "contentMediaType": "application/json"},
+        {**S, "contentMediaType": "application/json", "contentSchema": OBJ},
+        "keyword-not-compared",
+    ),
+    (
+        "x-extensible-enum",
+        {**S, "x-extensible-enum": ["A", "B"]},
+        {**S, "x-extensible-enum": ["A"]},
+        "keyword-not-compared",
+    ),
+    (
+        "if/then/else",
+        OBJ,
+        {**OBJ, "if": {"required": ["a"]}, "then": {"required": ["b"]}},
+        "keyword-not-compared",
+    ),
+    (
+        "dependentSchemas",
+        OBJ,
+        {**OBJ, "dependentSchemas": {"a": {"required": ["b"]}}},
+        "keyword-not-compared",
+    ),
+    (
+        "patternProperties",
+        OBJ,
+        {**OBJ, "patternProperties": {"^x": {"type": "integer"}}},
+        "keyword-not-compared",
+    ),
     ("not", S, {**S, "not": {"const": "x"}}, "keyword-not-compared"),
-    ("multipleOf", {"type": "number", "multipleOf": 1}, {"type": "number", "multipleOf": 0.5}, "keyword-not-compared"),
-    ("uniqueItems", {"type": "array", "items": S}, {"type": "array", "items": S, "uniqueItems": True}, "unique-items-added"),
-    ("oneOf mixing objects and scalars", {"oneOf": [OBJ, S]}, {"oneOf": [OBJ, {"type": "integer"}]}, "type-changed"),
-    ("allOf of disjoint types", {"type": "number"}, {"allOf": [{"type": "number"}, S]}, "schema-unsatisfiable"),
-]  # fmt: skip
+    (
+        "multipleOf",
+        {"type": "number", "multipleOf": 1},
+        {"type": "number", "multipleOf": 0.5},
+        "keyword-not-compared",
+    ),
+    (
+        "uniqueItems",
+        {"type": "array", "items": S},
+        {"type": "array", "items": S, "uniqueItems": True},
+        "unique-items-added",
+    ),
+    (
+        "oneOf mixing objects and scalars",
+        {"oneOf": [OBJ, S]},
+        {"oneOf": [OBJ, {"type": "integer"}]},
+        "type-changed",
+    ),
+    (
+        "allOf of disjoint types",
+        {"type": "number"},
+        {"allOf": [{"type": "number"}, S]},
+        "schema-unsatisfiable",
+    ),
+]
 
 DRAFT4 = "http://json-schema.org/draft-04/schema#"
 DRAFT4_TABLE = [
-    ("dependencies", {**OBJ, "dependencies": {"a": ["b"]}}, {**OBJ, "dependencies": {"a": ["c"]}}, "keyword-not-compared"),
-    ("additionalItems", {"type": "array", "items": [S], "additionalItems": True},
-     {"type": "array", "items": [S], "additionalItems": False}, "keyword-not-compared"),
-    ("tuple items", {"type": "array", "items": [S]}, {"type": "array", "items": [{"type": "integer"}]}, "keyword-not-compared"),
-]  # fmt: skip
+    (
+        "dependencies",
+        {**OBJ, "dependencies": {"a": ["b"]}},
+        {**OBJ, "dependencies": {"a": ["c"]}},
+        "keyword-not-compared",
+    ),
+    (
+        "additionalItems",
+        {"type": "array", "items": [S], "additionalItems": True},
+        {"type": "array", "items": [S], "additionalItems": False},
+        "keyword-not-compared",
+    ),
+    (
+        "tuple items",
+        {"type": "array", "items": [S]},
+        {"type": "array", "items": [{"type": "integer"}]},
+        "keyword-not-compared",
+    ),
+]
 
 
 def _diff(tmp: Path, old: dict, new: dict, schema: str, *extra: str) -> tuple[int, dict]:
@@ -120,13 +203,18 @@ def _diff(tmp: Path, old: dict, new: dict, schema: str, *extra: str) -> tuple[in
 
 @pytest.mark.parametrize("mode", ["backward", "forward"])
 @pytest.mark.parametrize(
-    "case", [(*c, "https://json-schema.org/draft/2020-12/schema") for c in SCHEMA_TABLE]
-    + [(*c, DRAFT4) for c in DRAFT4_TABLE], ids=[c[0] for c in SCHEMA_TABLE + DRAFT4_TABLE]
-)  # fmt: skip
-def test_every_keyword_is_compared_or_fails_potential(case: tuple, mode: str, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    "case",
+    [(*c, "https://json-schema.org/draft/2020-12/schema") for c in SCHEMA_TABLE]
+    + [(*c, DRAFT4) for c in DRAFT4_TABLE],
+    ids=[c[0] for c in SCHEMA_TABLE + DRAFT4_TABLE],
+)
+def test_every_keyword_is_compared_or_fails_potential(
+    case: tuple, mode: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     keyword, old, new, rule, schema = case
-    code, _ = _diff(tmp_path, old, new, schema, "--fail-on", "potential", "--mode", mode, "--reader", "strict")
+    code, _ = _diff(
+        tmp_path, old, new, schema, "--fail-on", "potential", "--mode", mode, "--reader", "strict"
+    )
     doc = json.loads(capsys.readouterr().out)
     rules = {f["rule"] for f in doc["findings"]}
     if rule == "keyword-not-compared":
@@ -139,10 +227,14 @@ def test_every_keyword_is_compared_or_fails_potential(case: tuple, mode: str, tm
         assert code == 1, (keyword, mode, doc["findings"])
 
 
-def test_unchanged_uncompared_keywords_do_not_alarm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unchanged_uncompared_keywords_do_not_alarm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Not compared means "a change is not judged", not "its presence alarms": an unchanged `if` is held."""
     schema = {**OBJ, "if": {"required": ["a"]}, "then": {"required": ["b"]}, "multipleOf": 2}
-    code, _ = _diff(tmp_path, schema, schema, "https://json-schema.org/draft/2020-12/schema", "--fail-on", "potential")
+    code, _ = _diff(
+        tmp_path, schema, schema, "https://json-schema.org/draft/2020-12/schema", "--fail-on", "potential"
+    )
     doc = json.loads(capsys.readouterr().out)
     assert code == 0 and doc["findings"] == []
     assert any("if not compared" in n for n in doc["notes"])
@@ -155,7 +247,12 @@ def _openapi(tmp: Path, name: str, doc: dict) -> Path:
 
 
 def test_webhooks_change_fails_potential(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    hook = {"post": {"requestBody": {"content": {"application/json": {"schema": OBJ}}}, "responses": {"200": {"description": "ok"}}}}
+    hook = {
+        "post": {
+            "requestBody": {"content": {"application/json": {"schema": OBJ}}},
+            "responses": {"200": {"description": "ok"}},
+        }
+    }
     old = _openapi(tmp_path, "o", {"webhooks": {"created": hook}})
     new = _openapi(tmp_path, "n", {"webhooks": {}})
     assert main(["diff", str(old), str(new), "--fail-on", "potential", "--format", "json"]) == 1
@@ -164,14 +261,31 @@ def test_webhooks_change_fails_potential(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def _body_op(schema: dict) -> dict:
-    return {"paths": {"/r": {"post": {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
-                                      "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}}}}}  # fmt: skip
+    return {
+        "paths": {
+            "/r": {
+                "post": {
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": schema}}}
+                    },
+                }
+            }
+        }
+    }
 
 
-def test_new_required_read_only_property_is_not_a_request_break(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_required_read_only_property_is_not_a_request_break(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = _openapi(tmp_path, "o", _body_op({"type": "object", "properties": {"a": S}}))
-    new = _openapi(tmp_path, "n", _body_op({"type": "object", "properties": {"a": S, "id": {**S, "readOnly": True}},
-                                            "required": ["id"]}))  # fmt: skip
+    new = _openapi(
+        tmp_path,
+        "n",
+        _body_op(
+            {"type": "object", "properties": {"a": S, "id": {**S, "readOnly": True}}, "required": ["id"]}
+        ),
+    )
     code = main(["diff", str(old), str(new), "--reader", "tolerant", "--format", "json"])
     doc = json.loads(capsys.readouterr().out)
     request = [f for f in doc["findings"] if f["direction"] == "request" and f["verdict"] != "compatible"]

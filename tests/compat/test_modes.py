@@ -24,14 +24,18 @@ def el(name: str, extra: str = "") -> str:
 
 
 def limited(n: int) -> str:
-    return root(f'<xs:element name="v"><xs:simpleType><xs:restriction base="xs:string"><xs:maxLength value="{n}"/>'
-                "</xs:restriction></xs:simpleType></xs:element>")  # fmt: skip
+    return root(
+        f'<xs:element name="v"><xs:simpleType><xs:restriction base="xs:string"><xs:maxLength value="{n}"/>'
+        "</xs:restriction></xs:simpleType></xs:element>"
+    )
 
 
 def codes(*values: str) -> str:
     enum = "".join(f'<xs:enumeration value="{v}"/>' for v in values)
-    return root(f'<xs:element name="v"><xs:simpleType><xs:restriction base="xs:string">{enum}'
-                "</xs:restriction></xs:simpleType></xs:element>")  # fmt: skip
+    return root(
+        f'<xs:element name="v"><xs:simpleType><xs:restriction base="xs:string">{enum}'
+        "</xs:restriction></xs:simpleType></xs:element>"
+    )
 
 
 def choice(*names: str) -> str:
@@ -39,10 +43,14 @@ def choice(*names: str) -> str:
     return f'<xs:element name="r"><xs:complexType><xs:choice>{alts}</xs:choice></xs:complexType></xs:element>'
 
 
-NAMED = ('<xs:complexType name="T"><xs:sequence>' + el("a") + el("b", ' minOccurs="0"') + "</xs:sequence>"
-         '</xs:complexType><xs:element name="r" type="T"/>')  # fmt: skip
-RENAMED = ('<xs:complexType name="Renamed"><xs:sequence>' + el("a") + el("b", ' minOccurs="0"') + "</xs:sequence>"
-           '</xs:complexType><xs:element name="r" type="Renamed"/>')  # fmt: skip
+NAMED = (
+    '<xs:complexType name="T"><xs:sequence>' + el("a") + el("b", ' minOccurs="0"') + "</xs:sequence>"
+    '</xs:complexType><xs:element name="r" type="T"/>'
+)
+RENAMED = (
+    '<xs:complexType name="Renamed"><xs:sequence>' + el("a") + el("b", ' minOccurs="0"') + "</xs:sequence>"
+    '</xs:complexType><xs:element name="r" type="Renamed"/>'
+)
 INLINED = root(el("a") + el("b", ' minOccurs="0"'))
 
 # (case, old, new, exit code for backward, forward, full)
@@ -73,7 +81,14 @@ def props(base: dict, required: list[str] | None = None, **p: dict) -> dict:
 
 STR = {"type": "string"}
 JSON_PAIRS = [
-    ("required property removed (closed)", props(OBJ, ["a", "b"], a=STR, b=STR), props(OBJ, ["a"], a=STR), 1, 1, 1),
+    (
+        "required property removed (closed)",
+        props(OBJ, ["a", "b"], a=STR, b=STR),
+        props(OBJ, ["a"], a=STR),
+        1,
+        1,
+        1,
+    ),
     ("optional property removed (closed)", props(OBJ, None, a=STR, b=STR), props(OBJ, None, a=STR), 1, 0, 1),
     ("optional -> required", props(OPEN, None, a=STR), props(OPEN, ["a"], a=STR), 1, 0, 1),
     ("required -> optional", props(OPEN, ["a"], a=STR), props(OPEN, None, a=STR), 0, 1, 1),
@@ -81,14 +96,33 @@ JSON_PAIRS = [
     ("maxLength widened", {"type": "string", "maxLength": 5}, {"type": "string", "maxLength": 10}, 0, 1, 1),
     ("enum value removed", {"enum": ["A", "B"]}, {"enum": ["A"]}, 1, 0, 1),
     ("enum value added", {"enum": ["A"]}, {"enum": ["A", "B"]}, 0, 1, 1),
-    ("oneOf branch removed", {"oneOf": [{"type": "string"}, {"type": "integer"}]}, {"type": "string"}, 1, 0, 1),
+    (
+        "oneOf branch removed",
+        {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+        {"type": "string"},
+        1,
+        0,
+        1,
+    ),
     ("oneOf branch added", {"type": "string"}, {"oneOf": [{"type": "string"}, {"type": "integer"}]}, 0, 1, 1),
     ("type list widened", {"type": ["object"]}, {"type": ["object", "array"]}, 0, 1, 1),
-    ("$ref inlined (refactor)", {"$defs": {"T": STR}, **props(OPEN, ["a"], a={"$ref": "#/$defs/T"})},
-     props(OPEN, ["a"], a=STR), 0, 0, 0),
-    ("$defs renamed (refactor)", {"$defs": {"T": STR}, **props(OPEN, ["a"], a={"$ref": "#/$defs/T"})},
-     {"$defs": {"U": STR}, **props(OPEN, ["a"], a={"$ref": "#/$defs/U"})}, 0, 0, 0),
-]  # fmt: skip
+    (
+        "$ref inlined (refactor)",
+        {"$defs": {"T": STR}, **props(OPEN, ["a"], a={"$ref": "#/$defs/T"})},
+        props(OPEN, ["a"], a=STR),
+        0,
+        0,
+        0,
+    ),
+    (
+        "$defs renamed (refactor)",
+        {"$defs": {"T": STR}, **props(OPEN, ["a"], a={"$ref": "#/$defs/T"})},
+        {"$defs": {"U": STR}, **props(OPEN, ["a"], a={"$ref": "#/$defs/U"})},
+        0,
+        0,
+        0,
+    ),
+]
 
 MODES = ("backward", "forward", "full")
 
@@ -100,7 +134,9 @@ def _run(old: Path, new: Path, mode: str, capsys: pytest.CaptureFixture[str]) ->
 
 @pytest.mark.parametrize("mode_index", range(3), ids=MODES)
 @pytest.mark.parametrize("case", XSD_PAIRS, ids=[c[0] for c in XSD_PAIRS])
-def test_xsd_pairs_per_mode(case: tuple, mode_index: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_xsd_pairs_per_mode(
+    case: tuple, mode_index: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     name, old, new, *expected = case
     mode = MODES[mode_index]
     code, doc = _run(xsd(tmp_path, "o", old), xsd(tmp_path, "n", new), mode, capsys)
@@ -113,8 +149,9 @@ def test_xsd_pairs_per_mode(case: tuple, mode_index: int, tmp_path: Path, capsys
 
 @pytest.mark.parametrize("mode_index", range(3), ids=MODES)
 @pytest.mark.parametrize("case", JSON_PAIRS, ids=[c[0] for c in JSON_PAIRS])
-def test_json_schema_pairs_per_mode(case: tuple, mode_index: int, tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_json_schema_pairs_per_mode(
+    case: tuple, mode_index: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     name, old, new, *expected = case
     mode = MODES[mode_index]
     code, doc = _run(jschema(tmp_path, "o", old), jschema(tmp_path, "n", new), mode, capsys)

@@ -22,9 +22,13 @@ _FAST = settings(max_examples=25, deadline=None, derandomize=True, suppress_heal
 _HEAVY = settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 
 _scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-3, 5), st.floats(-2, 2, allow_nan=False), st.text("ab(^$", max_size=3),
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 5),
+    st.floats(-2, 2, allow_nan=False),
+    st.text("ab(^$", max_size=3),
     st.sampled_from(["string", "int", "object", "array", "number", "null", "integer", "#/$defs/x", "#"]),
-)  # fmt: skip
+)
 _keys = st.sampled_from(sorted(SCHEMA_KEYWORDS) + ["x-foo", "properties", "items", "type", "required"])
 
 
@@ -43,7 +47,11 @@ def _schemas() -> st.SearchStrategy[Any]:
 def _json_case(tmp: Path, old: Any, new: Any) -> tuple[int, str, bool]:
     invalid = False
     for name, body in (("o", old), ("n", new)):
-        doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body} if isinstance(body, dict) else body
+        doc = (
+            {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}
+            if isinstance(body, dict)
+            else body
+        )
         (tmp / f"{name}.json").write_text(json.dumps(doc), encoding="utf-8")
         try:
             jsonschema.Draft202012Validator.check_schema(doc)
@@ -66,43 +74,55 @@ def _check_json(tmp: Path, old: Any, new: Any, capsys: pytest.CaptureFixture[str
 
 @given(old=_schemas(), new=_schemas())
 @_FAST
-def test_generated_json_schemas_never_raise(old: Any, new: Any, tmp_path_factory: pytest.TempPathFactory,
-                                            capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_generated_json_schemas_never_raise(
+    old: Any, new: Any, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
     _check_json(tmp_path_factory.mktemp("js"), old, new, capsys)
 
 
 @pytest.mark.heavy
 @given(old=_schemas(), new=_schemas())
 @_HEAVY
-def test_generated_json_schemas_never_raise_heavy(old: Any, new: Any, tmp_path_factory: pytest.TempPathFactory,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_generated_json_schemas_never_raise_heavy(
+    old: Any, new: Any, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
     _check_json(tmp_path_factory.mktemp("js"), old, new, capsys)
 
 
 XS = 'xmlns:xs="http://www.w3.org/2001/XMLSchema"'
-_types = st.sampled_from(["xs:string", "xs:int", "xs:decimal", "xs:date", "xs:boolean", "xs:nope", "T", "xs:anyType"])
-_facets = st.sampled_from(["maxLength", "minLength", "pattern", "enumeration", "totalDigits", "minInclusive", "length"])
+_types = st.sampled_from(
+    ["xs:string", "xs:int", "xs:decimal", "xs:date", "xs:boolean", "xs:nope", "T", "xs:anyType"]
+)
+_facets = st.sampled_from(
+    ["maxLength", "minLength", "pattern", "enumeration", "totalDigits", "minInclusive", "length"]
+)
 _values = st.sampled_from(["1", "0", "-1", "abc", "[a-", "5", ""])
 
 
 @st.composite
 def _particle(draw: st.DrawFn, depth: int = 0) -> str:
     name = draw(st.sampled_from(["a", "b", "c", "1bad"]))
-    occurs = draw(st.sampled_from(["", ' minOccurs="0"', ' maxOccurs="unbounded"', ' maxOccurs="0"', ' minOccurs="x"']))
+    occurs = draw(
+        st.sampled_from(["", ' minOccurs="0"', ' maxOccurs="unbounded"', ' maxOccurs="0"', ' minOccurs="x"'])
+    )
     kind = draw(st.integers(0, 5 if depth < 2 else 2))
     if kind == 0:
         return f'<xs:element name="{name}" type="{draw(_types)}"{occurs}/>'
     if kind == 1:
         facet = f'<xs:{draw(_facets)} value="{draw(_values)}"/>'
-        return (f'<xs:element name="{name}"{occurs}><xs:simpleType><xs:restriction base="{draw(_types)}">{facet}'
-                "</xs:restriction></xs:simpleType></xs:element>")  # fmt: skip
+        return (
+            f'<xs:element name="{name}"{occurs}><xs:simpleType><xs:restriction base="{draw(_types)}">{facet}'
+            "</xs:restriction></xs:simpleType></xs:element>"
+        )
     if kind == 2:
         ns = draw(st.sampled_from(["##any", "##other", "##local", "urn:x"]))
         pc = draw(st.sampled_from(["strict", "lax", "skip", "bogus"]))
         return f'<xs:any namespace="{ns}" processContents="{pc}"{occurs}/>'
     group = draw(st.sampled_from(["sequence", "choice", "all"]))
     inner = "".join(draw(st.lists(_particle(depth + 1), min_size=1, max_size=3)))
-    attr = draw(st.sampled_from(["", '<xs:attribute name="id" type="xs:ID" use="required"/>', "<xs:anyAttribute/>"]))
+    attr = draw(
+        st.sampled_from(["", '<xs:attribute name="id" type="xs:ID" use="required"/>', "<xs:anyAttribute/>"])
+    )
     return f'<xs:element name="{name}"{occurs}><xs:complexType><xs:{group}>{inner}</xs:{group}>{attr}</xs:complexType></xs:element>'
 
 
@@ -130,20 +150,24 @@ def _check_xsd(tmp: Path, old: str, new: str, capsys: pytest.CaptureFixture[str]
 
 @given(old=_xsd(), new=_xsd())
 @settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_generated_xsd_fragments_never_raise(old: str, new: str, tmp_path_factory: pytest.TempPathFactory,
-                                             capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_generated_xsd_fragments_never_raise(
+    old: str, new: str, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
     _check_xsd(tmp_path_factory.mktemp("xsd"), old, new, capsys)
 
 
 @pytest.mark.heavy
 @given(old=_xsd(), new=_xsd())
 @_HEAVY
-def test_generated_xsd_fragments_never_raise_heavy(old: str, new: str, tmp_path_factory: pytest.TempPathFactory,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_generated_xsd_fragments_never_raise_heavy(
+    old: str, new: str, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
     _check_xsd(tmp_path_factory.mktemp("xsd"), old, new, capsys)
 
 
-def test_invalid_type_is_exit_2_naming_file_and_pointer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_type_is_exit_2_naming_file_and_pointer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "o.json").write_text(json.dumps({"type": "object", "properties": {"n": {"type": "int"}}}))
     assert main(["diff", str(tmp_path / "o.json"), str(tmp_path / "o.json")]) == 2
     err = capsys.readouterr().err.strip()

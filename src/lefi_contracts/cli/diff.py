@@ -11,7 +11,11 @@ from pathlib import Path
 
 from lefi_contracts.errors import UsageError
 
-FAIL_ON = {"breaking": "breaking", "potential": "potentially breaking", "potentially breaking": "potentially breaking"}
+FAIL_ON = {
+    "breaking": "breaking",
+    "potential": "potentially breaking",
+    "potentially breaking": "potentially breaking",
+}
 FORMATS = ("text", "json", "markdown", "md")
 
 
@@ -19,7 +23,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from lefi_contracts.compat import DEFAULT_MODE, MODES
 
     p = sub.add_parser("diff", help="compatibility of two contracts (versions or schema files)")
-    p.add_argument("contracts", nargs="*", metavar="OLD NEW", help="old and new contract (or NEW with --transitive)")
+    p.add_argument(
+        "contracts", nargs="*", metavar="OLD NEW", help="old and new contract (or NEW with --transitive)"
+    )
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     p.add_argument("--fail-on", choices=["breaking", "potential"], default="breaking")
     p.add_argument("--reader", choices=["tolerant", "strict"], default="tolerant")
@@ -32,9 +38,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         f"(default {DEFAULT_MODE}: a LEFI schema describes what the provider sends). WSDL/OpenAPI: per operation.",
     )
     p.add_argument(
-        "--transitive", action="store_true", help="compare NEW (a registry version) with every active earlier one"
+        "--transitive",
+        action="store_true",
+        help="compare NEW (a registry version) with every active earlier one",
     )
-    p.add_argument("--waivers", type=Path, help="accepted findings (YAML: rule, path, reason, reference, expires)")
+    p.add_argument(
+        "--waivers", type=Path, help="accepted findings (YAML: rule, path, reason, reference, expires)"
+    )
     p.add_argument("--mapping", type=Path, help="XML path -> JSON path mapping for a cross-format diff")
     p.set_defaults(func=run)
 
@@ -43,13 +53,22 @@ def run(args: argparse.Namespace) -> int:
     names = list(args.contracts)
     if args.transitive:
         if len(names) != 1:
-            raise UsageError("diff --transitive takes one argument: the new version (e.g. diff 9 --transitive)")
+            raise UsageError(
+                "diff --transitive takes one argument: the new version (e.g. diff 9 --transitive)"
+            )
         text, code = command_transitive(
-            names[0], fmt=args.format, fail_on=args.fail_on, reader=args.reader, mode=args.mode, waivers=args.waivers
+            names[0],
+            fmt=args.format,
+            fail_on=args.fail_on,
+            reader=args.reader,
+            mode=args.mode,
+            waivers=args.waivers,
         )
     else:
         if len(names) != 2:
-            raise UsageError("diff needs the old and the new contract: diff OLD NEW (or diff NEW --transitive)")
+            raise UsageError(
+                "diff needs the old and the new contract: diff OLD NEW (or diff NEW --transitive)"
+            )
         text, code = command_diff(
             names[0],
             names[1],

@@ -171,8 +171,12 @@ def diff_versions(
                 new_label=new,
                 mode=m,
             )
-        except _UNEXPECTED as exc:  # a shape the readers let through but the diff cannot walk: the input's fault
-            raise ContractError(f"{old} -> {new}: cannot compare ({exc.__class__.__name__}: {_first(exc)})") from None
+        except (
+            _UNEXPECTED
+        ) as exc:  # a shape the readers let through but the diff cannot walk: the input's fault
+            raise ContractError(
+                f"{old} -> {new}: cannot compare ({exc.__class__.__name__}: {_first(exc)})"
+            ) from None
 
 
 def _first(exc: BaseException) -> str:

@@ -102,8 +102,15 @@ class Differ:
     def run(self) -> list[Finding]:
         top = At("*", "response", None, None)
         if self.old.namespace != self.new.namespace and self.old.namespace and self.new.namespace:
-            self.emit("namespace-changed", top, direction="both", subject=self._first_root(),
-                      name="the contract", old=self.old.namespace, new=self.new.namespace)  # fmt: skip
+            self.emit(
+                "namespace-changed",
+                top,
+                direction="both",
+                subject=self._first_root(),
+                name="the contract",
+                old=self.old.namespace,
+                new=self.new.namespace,
+            )
         self.uncompared(top, self.old.uncompared, self.new.uncompared, "both")
         for op_id, old_op in self.old.operations.items():
             new_op = self.new.operations.get(op_id)
@@ -140,10 +147,17 @@ class Differ:
         """Keywords read but not compared: a change in one is potentially breaking, never silent."""
         for kw in sorted(set(old) | set(new)):
             if old.get(kw) != new.get(kw):
-                where = replace(at, old=f"{at.old or ''}/{kw}".lstrip("/"), new=f"{at.new or ''}/{kw}".lstrip("/"))
+                where = replace(
+                    at, old=f"{at.old or ''}/{kw}".lstrip("/"), new=f"{at.new or ''}/{kw}".lstrip("/")
+                )
                 self.emit(
-                    "keyword-not-compared", where, direction=d, subject=subject, name=kw,
-                    old=old.get(kw, "absent"), new=new.get(kw, "absent"),
+                    "keyword-not-compared",
+                    where,
+                    direction=d,
+                    subject=subject,
+                    name=kw,
+                    old=old.get(kw, "absent"),
+                    new=new.get(kw, "absent"),
                 )
 
     def operation(self, o: Operation, n: Operation) -> None:
@@ -158,8 +172,12 @@ class Differ:
             at = At(op, "request", key, key)
             if nm is None:
                 if key.startswith("body"):
-                    self.emit("request-media-type-removed", replace(at, new=None), name=key,
-                              subject=("operation", om.root, None, "request"))  # fmt: skip
+                    self.emit(
+                        "request-media-type-removed",
+                        replace(at, new=None),
+                        name=key,
+                        subject=("operation", om.root, None, "request"),
+                    )
                 else:
                     self.emit("request-parameter-removed", replace(at, new=None), name=key)
                 continue
@@ -256,16 +274,28 @@ class Differ:
             a, b = o.subschemas.get(kw), n.subschemas.get(kw)
             if a is None or b is None or not same_shapes(a, b):
                 where = replace(at, old=f"{at.old}/{kw}", new=f"{at.new}/{kw}")
-                self.emit("keyword-not-compared", where, subject=subj, name=kw,
-                          old="absent" if a is None else "a schema", new="absent" if b is None else "another schema")
+                self.emit(
+                    "keyword-not-compared",
+                    where,
+                    subject=subj,
+                    name=kw,
+                    old="absent" if a is None else "a schema",
+                    new="absent" if b is None else "another schema",
+                )
         if n.unsatisfiable and not o.unsatisfiable:
             v: Verdict | None = "potentially breaking" if at.direction == "response" else None
             self.emit("schema-unsatisfiable", at, subject=subj, verdict=v)
             return
         if o.kind == "any" or n.kind == "any":
             if o.kind != n.kind and n.kind == "any" and at.direction == "response":
-                self.emit("type-changed", at, subject=subj, old=o.describe(), new="any",
-                          verdict="potentially breaking")  # fmt: skip
+                self.emit(
+                    "type-changed",
+                    at,
+                    subject=subj,
+                    old=o.describe(),
+                    new="any",
+                    verdict="potentially breaking",
+                )
             return
         json_types_differ = bool(o.json_types and n.json_types and o.json_types != n.json_types)
         if json_types_differ:
@@ -279,8 +309,13 @@ class Differ:
             if not self.scalar(at, o, n, subj, compare_types=not json_types_differ):
                 return
         self.nullability(at, o, n, subj)
-        self.bounds(at, "property-count", (o.min_properties, o.max_properties),
-                    (n.min_properties, n.max_properties), subj)  # fmt: skip
+        self.bounds(
+            at,
+            "property-count",
+            (o.min_properties, o.max_properties),
+            (n.min_properties, n.max_properties),
+            subj,
+        )
         if o.unique_items != n.unique_items:
             self.emit("unique-items-added" if n.unique_items else "unique-items-removed", at, subject=subj)
         if o.identities != n.identities:
@@ -446,14 +481,23 @@ class Differ:
             return [
                 x
                 for x, f in s.fields.items()
-                if x in other.fields and not x.startswith("@") and not f.in_choice and not other.fields[x].in_choice
+                if x in other.fields
+                and not x.startswith("@")
+                and not f.in_choice
+                and not other.fields[x].in_choice
             ]
 
         common_o, common_n = seq(o, n), seq(n, o)
         if common_o != common_n:
             v: Verdict | None = "breaking" if at.direction == "request" else None
-            self.emit("field-order-changed", at, subject=subj, verdict=v,
-                      old=",".join(common_o[:6]), new=",".join(common_n[:6]))  # fmt: skip
+            self.emit(
+                "field-order-changed",
+                at,
+                subject=subj,
+                verdict=v,
+                old=",".join(common_o[:6]),
+                new=",".join(common_n[:6]),
+            )
 
 
 def _restricts(a: Any, b: Any) -> bool:
@@ -537,7 +581,9 @@ def diff_models(
     if witnesses:
         witness.attach_witnesses(report.findings, old, new, opts)
     if samples:
-        flagged = {(f.operation, f.direction) for f in report.findings if f.verdict != "compatible" and f.counts}
+        flagged = {
+            (f.operation, f.direction) for f in report.findings if f.verdict != "compatible" and f.counts
+        }
         for sample in witness.sample_messages(old, new, opts, skip=flagged):
             report.samples.append(sample.record)
             if sample.counterexample is not None:

@@ -64,8 +64,10 @@ class DiffReport:
         return sum(1 for f in self.findings if f.verdict == verdict and f.counts)
 
     def worst(self) -> Verdict | None:
-        live = [f.verdict for f in self.findings if f.counts]
-        return max(live, key=VERDICT_ORDER.__getitem__) if live else None
+        live: list[Verdict] = [f.verdict for f in self.findings if f.counts]
+        if not live:
+            return None
+        return max(live, key=_rank)
 
     def meets(self, fail_on: str) -> bool:
         w = self.worst()
@@ -73,3 +75,7 @@ class DiffReport:
 
     def by_rule(self, rule_id: str) -> list[Finding]:
         return [f for f in self.findings if f.rule == rule_id]
+
+
+def _rank(verdict: str) -> int:
+    return VERDICT_ORDER[verdict]

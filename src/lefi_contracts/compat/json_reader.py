@@ -44,7 +44,12 @@ DIALECTS: dict[str, tuple[Any, Specification[Any]]] = {
 
 
 def dialect_of(schema_uri: str) -> str:
-    for marker, name in (("draft-04", "draft4"), ("draft-06", "draft6"), ("draft-07", "draft7"), ("2019-09", "2019-09")):
+    for marker, name in (
+        ("draft-04", "draft4"),
+        ("draft-06", "draft6"),
+        ("draft-07", "draft7"),
+        ("2019-09", "2019-09"),
+    ):
         if marker in schema_uri:
             return name
     return "2020-12"
@@ -77,7 +82,9 @@ class JsonReader:
         self._meta = cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
         self._memo: dict[str, Shape] = {}
         self._checked: set[str] = set()
-        self._filling: set[int] = set()  # shapes being filled: an alternative that is one of them is recursive
+        self._filling: set[int] = (
+            set()
+        )  # shapes being filled: an alternative that is one of them is recursive
         self._deferred: list[tuple[Shape, dict[str, Any], str, str]] = []
         self.notes: set[str] = set()
 
@@ -121,7 +128,9 @@ class JsonReader:
             where = "/".join(escape(str(p)) for p in err.absolute_path)
             msg = " ".join(str(err.message).split())
             msg = msg if len(msg) <= 120 else msg[:117] + "..."
-            raise ContractError(f"{self.source}: invalid schema at #{ptr}{'/' + where if where else ''}: {msg}")
+            raise ContractError(
+                f"{self.source}: invalid schema at #{ptr}{'/' + where if where else ''}: {msg}"
+            )
 
     def effective(self, node: Any, ptr: str, depth: int = 0) -> dict[str, Any]:
         """allOf merged into one schema (properties united, required united, types intersected)."""
@@ -241,7 +250,9 @@ class JsonReader:
             else:
                 shape.fields["[]"] = self.field("[]", items, f"{ptr}/items", True)
             return
-        if not tset and not any(k in s for k in ("enum", "const", "pattern", "format", "minimum", "maxLength")):
+        if not tset and not any(
+            k in s for k in ("enum", "const", "pattern", "format", "minimum", "maxLength")
+        ):
             shape.kind = "any"
             return
         self._scalar(shape, s, tset)
@@ -290,7 +301,9 @@ class JsonReader:
         if "default" in s:
             shape.default = _enum_str(s["default"])
 
-    def _alternatives(self, shape: Shape, s: dict[str, Any], key: str, ptr: str, deferred: bool = False) -> None:
+    def _alternatives(
+        self, shape: Shape, s: dict[str, Any], key: str, ptr: str, deferred: bool = False
+    ) -> None:
         """oneOf/anyOf: null alternatives make it nullable; object alternatives become choices."""
         alts = []
         for i, alt in enumerate(s[key]):
@@ -316,20 +329,22 @@ class JsonReader:
             # an instance valid for two alternatives is rejected by oneOf: judged by evidence, not by a rule
             shape.uncompared["oneOf"] = "alternatives that may overlap (an instance matching two is rejected)"
             shape.notes.append("oneOf with overlapping alternatives: exclusivity not compared")
-        objects = [a for _, a in alts if a.kind == "object"]
+        objects = [alt for _, alt in alts if alt.kind == "object"]
         if objects:
             shape.kind = "object"
-            for a in objects:
-                for name, f in a.fields.items():
+            for obj in objects:
+                for name, f in obj.fields.items():
                     if name not in shape.fields:
                         g = Field(**{**f.__dict__, "in_choice": True})
                         g.required = all(name in b.fields and b.fields[name].required for b in objects)
                         g.min_occurs = g.min_occurs if g.required else 0
                         shape.fields[name] = g
-                shape.open = shape.open or a.open
-            shape.choices = tuple(frozenset(a.fields) for a in objects)
+                shape.open = shape.open or obj.open
+            shape.choices = tuple(frozenset(o.fields) for o in objects)
             if len(objects) < len(alts):
-                shape.notes.append(f"{key} mixing objects and other types: the other alternatives by type only")
+                shape.notes.append(
+                    f"{key} mixing objects and other types: the other alternatives by type only"
+                )
             shape.types = frozenset(t for _, a in alts if a.kind == "scalar" for t in a.types)
             return
         if "array" in kinds:
@@ -346,7 +361,7 @@ class JsonReader:
     def field(self, name: str, node: Any, ptr: str, required: bool) -> Field:
         target, tptr = self.resolve(node, ptr)
         eff = self.effective(target, tptr)
-        flags = {"read_only": eff.get("readOnly") is True, "write_only": eff.get("writeOnly") is True}
+        read_only, write_only = eff.get("readOnly") is True, eff.get("writeOnly") is True
         t = eff.get("type")
         only_array = t == "array" or (isinstance(t, list) and set(t) - {"null"} == {"array"})
         if only_array and not (eff.get("oneOf") or eff.get("anyOf")):
@@ -356,7 +371,9 @@ class JsonReader:
                 self._not_compared(item_shape, {"items": items}, tptr)
             else:
                 items_ptr = f"{tptr}/items" if "items" in eff else tptr
-                item_shape = self.shape(items, items_ptr) if "items" in eff else Shape(kind="any", source=None)
+                item_shape = (
+                    self.shape(items, items_ptr) if "items" in eff else Shape(kind="any", source=None)
+                )
             self._not_compared(item_shape, {k: v for k, v in eff.items() if k != "items"}, tptr)
             if eff.get("uniqueItems") is True:
                 if item_shape.unique_items is False and item_shape.source is not None and "items" in eff:
@@ -374,7 +391,8 @@ class JsonReader:
                 required=required,
                 is_array=True,
                 source=tptr,
-                **flags,
+                read_only=read_only,
+                write_only=write_only,
             )
         return Field(
             name=name,
@@ -382,7 +400,8 @@ class JsonReader:
             min_occurs=int(required),
             required=required,
             source=tptr,
-            **flags,
+            read_only=read_only,
+            write_only=write_only,
         )
 
     def all_notes(self) -> list[str]:

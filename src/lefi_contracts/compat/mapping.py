@@ -15,7 +15,7 @@ import yaml
 
 from lefi_contracts.compat.diff import types_within
 from lefi_contracts.compat.findings import DiffReport, Finding
-from lefi_contracts.compat.model import ContractModel, Field
+from lefi_contracts.compat.model import ContractModel, Direction, Field
 from lefi_contracts.compat.rules import RULES
 from lefi_contracts.errors import ContractError
 
@@ -50,8 +50,15 @@ def _card(f: Field) -> str:
 
 
 class _Walker:
-    def __init__(self, report: DiffReport, op: str, direction: str, explicit: dict[str, str | None],
-                 new_model: ContractModel, new_op: str) -> None:  # fmt: skip
+    def __init__(
+        self,
+        report: DiffReport,
+        op: str,
+        direction: Direction,
+        explicit: dict[str, str | None],
+        new_model: ContractModel,
+        new_op: str,
+    ) -> None:
         self.report, self.op, self.direction, self.explicit = report, op, direction, explicit
         self.new_model, self.new_op = new_model, new_op
         self.reached: set[int] = set()
@@ -125,10 +132,13 @@ def _follow(root: Field, path: str) -> Field | None:
     return f
 
 
-def cross_format(old: ContractModel, new: ContractModel, mapping: dict[str, Any], old_label: str,
-                 new_label: str) -> DiffReport:  # fmt: skip
+def cross_format(
+    old: ContractModel, new: ContractModel, mapping: dict[str, Any], old_label: str, new_label: str
+) -> DiffReport:
     """Field-by-field keep/lose/gain of moving from `old` to `new` (different formats)."""
-    report = DiffReport(old=old_label, new=new_label, reader="cross-format", mode="cross-format (declared mapping)")
+    report = DiffReport(
+        old=old_label, new=new_label, reader="cross-format", mode="cross-format (declared mapping)"
+    )
     for entry in mapping["operations"]:
         try:
             oop, nop = entry["old"], entry["new"]

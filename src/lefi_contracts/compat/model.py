@@ -59,7 +59,9 @@ class Shape:
     unique_items: bool = False  # on an array's item shape: the array's uniqueItems
     # keywords read but not compared, with a canonical form of their value: a change is "not compared"
     uncompared: dict[str, str] = field(default_factory=dict)
-    subschemas: dict[str, Shape] = field(default_factory=dict)  # schema-valued ones: "not", "if", "prefixItems/0"
+    subschemas: dict[str, Shape] = field(
+        default_factory=dict
+    )  # schema-valued ones: "not", "if", "prefixItems/0"
     identities: frozenset[str] = frozenset()  # XSD key/keyref/unique, as "kind name selector fields"
     wildcards: tuple[Any, ...] = ()  # XSD xs:any / xs:anyAttribute components (namespace, processContents)
 
@@ -160,10 +162,32 @@ def place_document(op: Operation, msg: Message, reading: Reading) -> None:
         op.responses["document"] = {"document": msg}
 
 
-_SAME_ATTRS = ("kind", "types", "enum", "patterns", "min_length", "max_length", "minimum", "maximum", "min_exclusive",
-               "max_exclusive", "total_digits", "fraction_digits", "nullable", "default", "fixed", "open", "ordered",
-               "json_types", "unsatisfiable", "min_properties", "max_properties", "unique_items", "uncompared",
-               "identities")
+_SAME_ATTRS = (
+    "kind",
+    "types",
+    "enum",
+    "patterns",
+    "min_length",
+    "max_length",
+    "minimum",
+    "maximum",
+    "min_exclusive",
+    "max_exclusive",
+    "total_digits",
+    "fraction_digits",
+    "nullable",
+    "default",
+    "fixed",
+    "open",
+    "ordered",
+    "json_types",
+    "unsatisfiable",
+    "min_properties",
+    "max_properties",
+    "unique_items",
+    "uncompared",
+    "identities",
+)
 _SAME_FIELD = ("min_occurs", "max_occurs", "required", "is_array", "read_only", "write_only", "in_choice")
 
 

@@ -7,9 +7,14 @@ requirements or narrows what the provider accepts. docs/compat-rules.md is gener
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-B, PB, C = "breaking", "potentially breaking", "compatible"
+from lefi_contracts.compat.model import Verdict
+
+B: Verdict = "breaking"
+PB: Verdict = "potentially breaking"
+C: Verdict = "compatible"
 
 
 @dataclass(frozen=True)
@@ -17,158 +22,102 @@ class Rule:
     id: str
     change: str  # what changed
     where: str  # request | response | operation | both | cross-format
-    strict: str  # verdict for a strictly validating reader
-    tolerant: str  # verdict for a tolerant reader
+    strict: Verdict  # verdict for a strictly validating reader
+    tolerant: Verdict  # verdict for a tolerant reader
     explanation: str  # one-line template; {old} {new} {name} are filled in
 
-    def verdict(self, reader: str) -> str:
+    def verdict(self, reader: str) -> Verdict:
         return self.strict if reader == "strict" else self.tolerant
 
 
-_RULES = [
-    # operations, messages, transport
-    Rule("operation-removed", "operation or path removed", "operation", B, B,
-         "operation {name} no longer exists: every caller of it fails"),
-    Rule("operation-added", "operation or path added", "operation", C, C, "new operation {name}"),
-    Rule("namespace-changed", "target namespace changed", "both", B, B,
-         "namespace {old} became {new}: every element is renamed"),
-    Rule("soap-action-changed", "SOAPAction of an operation changed", "operation", B, B,
-         "SOAPAction {old} became {new}"),
-    Rule("message-element-changed", "request/response wrapper element renamed", "both", B, B,
-         "the message element {old} became {new}"),
-    Rule("status-code-removed", "response status code removed", "response", B, B,
-         "status {name} is no longer documented"),
-    Rule("status-code-added", "response status code added", "response", PB, C,
-         "status {name} may now be returned"),
-    Rule("response-media-type-removed", "response media type or body removed", "response", B, B,
-         "response {name} is gone"),
-    Rule("request-media-type-removed", "request media type or body removed", "request", B, B,
-         "request body {name} is no longer accepted"),
-    Rule("request-body-became-required", "request body optional to required", "request", B, B,
-         "the request body {name} is now required"),
-    Rule("fault-removed", "SOAP fault removed from an operation", "response", B, B,
-         "fault {name} is no longer declared"),
-    # parameters and headers
-    Rule("request-parameter-added-required", "required parameter added", "request", B, B,
-         "new required parameter {name}: old requests lack it"),
-    Rule("request-parameter-added-optional", "optional parameter added", "request", C, C,
-         "new optional parameter {name}"),
-    Rule("request-parameter-removed", "request parameter removed", "request", PB, PB,
-         "parameter {name} is no longer read"),
-    Rule("request-parameter-became-required", "parameter optional to required", "request", B, B,
-         "parameter {name} is now required"),
-    Rule("response-header-removed", "response header removed", "response", PB, PB,
-         "response header {name} is no longer sent"),
-    # fields / elements / properties
-    Rule("request-field-added-required", "required field added to a request", "request", B, B,
-         "new required {name}: requests from old consumers lack it"),
-    Rule("request-field-added-optional", "optional field added to a request", "request", C, C,
-         "new optional {name}"),
-    Rule("request-field-removed", "field removed from a request", "request", B, PB,
-         "{name} is no longer accepted (closed models reject it; open ones ignore it)"),
-    Rule("request-field-became-required", "request field optional to required", "request", B, B,
-         "{name} is now required (minimum occurrences {old} -> {new})"),
-    Rule("request-field-became-optional", "request field required to optional", "request", C, C,
-         "{name} is now optional"),
-    Rule("response-field-removed", "required field removed from a response", "response", B, B,
-         "{name} was always present and is gone"),
-    Rule("response-field-removed-optional", "optional field removed from a response", "response", PB, PB,
-         "optional {name} is never sent any more"),
-    Rule("response-field-became-optional", "response field required to optional", "response", B, B,
-         "{name} may now be absent (minimum occurrences {old} -> {new})"),
-    Rule("response-field-became-required", "response field optional to required", "response", C, C,
-         "{name} is now always present"),
-    Rule("response-field-added", "field added to a response", "response", B, C,
-         "new {name}: a strict reader of a closed model rejects it, a tolerant reader ignores it"),
-    Rule("field-order-changed", "order of elements in a sequence changed", "both", B, C,
-         "{name}: sequence order changed ({old} -> {new})"),
-    Rule("max-occurs-reduced", "maximum occurrences / maxItems reduced", "request", B, B,
-         "{name} may occur at most {new} times (was {old})"),
-    Rule("max-occurs-increased", "maximum occurrences / maxItems increased", "response", B, PB,
-         "{name} may occur up to {new} times (was {old})"),
-    Rule("min-occurs-increased", "minimum occurrences / minItems increased", "request", B, B,
-         "{name} must occur at least {new} times (was {old})"),
-    Rule("min-occurs-decreased", "minimum occurrences / minItems decreased", "response", B, B,
-         "{name} may occur only {new} times (was {old})"),
-    Rule("choice-alternative-added", "choice / oneOf / substitution alternative added", "response", B, PB,
-         "{name}: new alternative {new}"),
-    Rule("choice-alternative-removed", "choice / oneOf / substitution alternative removed", "request", B, B,
-         "{name}: alternative {old} is gone"),
-    Rule("extension-point-removed", "xs:any / additionalProperties closed", "request", B, B,
-         "{name} no longer accepts unknown children"),
-    Rule("extension-point-added", "xs:any / additionalProperties opened", "response", B, C,
-         "{name} may now carry unknown children"),
-    # types, values, facets
-    Rule("type-changed", "value type changed (incompatible)", "both", B, B,
-         "{name}: type {old} became {new}"),
-    Rule("type-widened", "value type widened (e.g. integer to number)", "response", B, B,
-         "{name}: type {old} widened to {new}"),
-    Rule("type-narrowed", "value type narrowed (e.g. number to integer)", "request", B, B,
-         "{name}: type {old} narrowed to {new}"),
-    Rule("enum-value-removed", "enumeration value removed", "request", B, B,
-         "{name}: value(s) {old} no longer accepted"),
-    Rule("enum-value-added", "enumeration value added (closed code list)", "response", B, C,
-         "{name}: new value(s) {new} (breaks readers of a closed code list)"),
-    Rule("enum-introduced", "free value became an enumeration", "request", B, B,
-         "{name}: now restricted to {new}"),
-    Rule("enum-dropped", "enumeration became a free value", "response", B, PB,
-         "{name}: no longer restricted to a code list"),
-    Rule("pattern-added", "pattern added", "request", B, B, "{name}: new pattern {new}"),
-    Rule("pattern-removed", "pattern removed", "response", B, PB, "{name}: pattern {old} dropped"),
-    Rule("pattern-changed", "pattern changed (breaking once a witness proves it)", "both", PB, PB,
-         "{name}: pattern {old} became {new}"),
-    Rule("length-narrowed", "minLength raised / maxLength lowered", "request", B, B,
-         "{name}: length {old} narrowed to {new}"),
-    Rule("length-widened", "minLength lowered / maxLength raised or dropped", "response", B, PB,
-         "{name}: length {old} widened to {new}"),
-    Rule("range-narrowed", "numeric range narrowed", "request", B, B,
-         "{name}: range {old} narrowed to {new}"),
-    Rule("range-widened", "numeric range widened", "response", B, PB,
-         "{name}: range {old} widened to {new}"),
-    Rule("digits-narrowed", "totalDigits/fractionDigits lowered", "request", B, B,
-         "{name}: digits {old} narrowed to {new}"),
-    Rule("digits-widened", "totalDigits/fractionDigits raised or dropped", "response", B, PB,
-         "{name}: digits {old} widened to {new}"),
-    Rule("nullable-removed", "value no longer nullable / nillable", "request", B, B,
-         "{name} may no longer be null/nil"),
-    Rule("nullable-added", "value became nullable / nillable", "response", B, B,
-         "{name} may now be null/nil"),
-    Rule("default-changed", "default value changed", "both", PB, PB,
-         "{name}: default {old} became {new}"),
-    Rule("fixed-changed", "fixed value changed", "both", B, B, "{name}: fixed value {old} became {new}"),
-    Rule("property-count-narrowed", "minProperties raised / maxProperties lowered", "request", B, B,
-         "{name}: number of properties {old} narrowed to {new}"),
-    Rule("property-count-widened", "minProperties lowered / maxProperties raised or dropped", "response", B, PB,
-         "{name}: number of properties {old} widened to {new}"),
-    Rule("unique-items-added", "uniqueItems added", "request", B, B, "{name}: items must now be unique"),
-    Rule("unique-items-removed", "uniqueItems dropped", "response", B, PB, "{name}: items may now repeat"),
-    Rule("schema-unsatisfiable", "schema accepts no instance (false, allOf of disjoint types)", "request", B, B,
-         "{name}: no value is valid any more"),
-    Rule("identity-constraint-added", "xs:key / xs:keyref / xs:unique added or changed", "request", B, B,
-         "{name}: new identity constraint {new}"),
-    Rule("identity-constraint-removed", "xs:key / xs:keyref / xs:unique removed or changed", "response", B, PB,
-         "{name}: identity constraint {old} no longer holds"),
-    Rule("wildcard-narrowed", "xs:any namespace or processContents narrowed", "request", B, B,
-         "{name}: wildcard {old} narrowed to {new}"),
-    Rule("wildcard-widened", "xs:any namespace or processContents widened", "response", B, C,
-         "{name}: wildcard {old} widened to {new}"),
-    Rule("wildcard-changed", "xs:any namespace or processContents changed (neither wider nor narrower)", "both",
-         B, PB, "{name}: wildcard {old} became {new}"),
-    # what is read but not compared: never silent
-    Rule("keyword-not-compared", "a keyword without a rule changed (see the keyword list)", "both", PB, PB,
-         "{name} changed and is not compared ({old} -> {new}): breaking once a witness proves it"),
-    # cross-format (XML version -> JSON version through a declared mapping)
-    Rule("xf-field-kept", "mapped field kept", "cross-format", C, C, "{name} is kept as {new}"),
-    Rule("xf-field-lost", "field has no counterpart in the new version", "cross-format", B, B,
-         "{name} has no counterpart in the new version"),
-    Rule("xf-field-gained", "field only in the new version", "cross-format", C, C,
-         "{new} is new in the new version"),
-    Rule("xf-field-changed", "mapped field changed type or cardinality", "cross-format", PB, PB,
-         "{name} maps to {new} but {old}"),
-    # evidence-driven
-    Rule("sampled-counterexample", "an instance of one version is rejected by the other (no rule matched)",
-         "both", PB, PB, "{name}: a generated instance is accepted by one version and rejected by the other"),
-]  # fmt: skip
+# id | what changed | where | strict reader | tolerant reader | explanation ({old} {new} {name} filled in)
+# Sections: operations and messages; parameters and headers; fields; types, values and facets; XSD constructs;
+# cross-format (XML version -> JSON version through a declared mapping); evidence; what is not compared.
+_TABLE = """
+operation-removed | operation or path removed | operation | B | B | operation {name} no longer exists: every caller of it fails
+operation-added | operation or path added | operation | C | C | new operation {name}
+namespace-changed | target namespace changed | both | B | B | namespace {old} became {new}: every element is renamed
+soap-action-changed | SOAPAction of an operation changed | operation | B | B | SOAPAction {old} became {new}
+message-element-changed | request/response wrapper element renamed | both | B | B | the message element {old} became {new}
+status-code-removed | response status code removed | response | B | B | status {name} is no longer documented
+status-code-added | response status code added | response | PB | C | status {name} may now be returned
+response-media-type-removed | response media type or body removed | response | B | B | response {name} is gone
+request-media-type-removed | request media type or body removed | request | B | B | request body {name} is no longer accepted
+request-body-became-required | request body optional to required | request | B | B | the request body {name} is now required
+fault-removed | SOAP fault removed from an operation | response | B | B | fault {name} is no longer declared
+request-parameter-added-required | required parameter added | request | B | B | new required parameter {name}: old requests lack it
+request-parameter-added-optional | optional parameter added | request | C | C | new optional parameter {name}
+request-parameter-removed | request parameter removed | request | PB | PB | parameter {name} is no longer read
+request-parameter-became-required | parameter optional to required | request | B | B | parameter {name} is now required
+response-header-removed | response header removed | response | PB | PB | response header {name} is no longer sent
+request-field-added-required | required field added to a request | request | B | B | new required {name}: requests from old consumers lack it
+request-field-added-optional | optional field added to a request | request | C | C | new optional {name}
+request-field-removed | field removed from a request | request | B | PB | {name} is no longer accepted (closed models reject it; open ones ignore it)
+request-field-became-required | request field optional to required | request | B | B | {name} is now required (minimum occurrences {old} -> {new})
+request-field-became-optional | request field required to optional | request | C | C | {name} is now optional
+response-field-removed | required field removed from a response | response | B | B | {name} was always present and is gone
+response-field-removed-optional | optional field removed from a response | response | PB | PB | optional {name} is never sent any more
+response-field-became-optional | response field required to optional | response | B | B | {name} may now be absent (minimum occurrences {old} -> {new})
+response-field-became-required | response field optional to required | response | C | C | {name} is now always present
+response-field-added | field added to a response | response | B | C | new {name}: a strict reader of a closed model rejects it, a tolerant reader ignores it
+field-order-changed | order of elements in a sequence changed | both | B | C | {name}: sequence order changed ({old} -> {new})
+max-occurs-reduced | maximum occurrences / maxItems reduced | request | B | B | {name} may occur at most {new} times (was {old})
+max-occurs-increased | maximum occurrences / maxItems increased | response | B | PB | {name} may occur up to {new} times (was {old})
+min-occurs-increased | minimum occurrences / minItems increased | request | B | B | {name} must occur at least {new} times (was {old})
+min-occurs-decreased | minimum occurrences / minItems decreased | response | B | B | {name} may occur only {new} times (was {old})
+choice-alternative-added | choice / oneOf / substitution alternative added | response | B | PB | {name}: new alternative {new}
+choice-alternative-removed | choice / oneOf / substitution alternative removed | request | B | B | {name}: alternative {old} is gone
+extension-point-removed | xs:any / additionalProperties closed | request | B | B | {name} no longer accepts unknown children
+extension-point-added | xs:any / additionalProperties opened | response | B | C | {name} may now carry unknown children
+type-changed | value type changed (incompatible) | both | B | B | {name}: type {old} became {new}
+type-widened | value type widened (e.g. integer to number) | response | B | B | {name}: type {old} widened to {new}
+type-narrowed | value type narrowed (e.g. number to integer) | request | B | B | {name}: type {old} narrowed to {new}
+enum-value-removed | enumeration value removed | request | B | B | {name}: value(s) {old} no longer accepted
+enum-value-added | enumeration value added (closed code list) | response | B | C | {name}: new value(s) {new} (breaks readers of a closed code list)
+enum-introduced | free value became an enumeration | request | B | B | {name}: now restricted to {new}
+enum-dropped | enumeration became a free value | response | B | PB | {name}: no longer restricted to a code list
+pattern-added | pattern added | request | B | B | {name}: new pattern {new}
+pattern-removed | pattern removed | response | B | PB | {name}: pattern {old} dropped
+pattern-changed | pattern changed (breaking once a witness proves it) | both | PB | PB | {name}: pattern {old} became {new}
+length-narrowed | minLength raised / maxLength lowered | request | B | B | {name}: length {old} narrowed to {new}
+length-widened | minLength lowered / maxLength raised or dropped | response | B | PB | {name}: length {old} widened to {new}
+range-narrowed | numeric range narrowed | request | B | B | {name}: range {old} narrowed to {new}
+range-widened | numeric range widened | response | B | PB | {name}: range {old} widened to {new}
+digits-narrowed | totalDigits/fractionDigits lowered | request | B | B | {name}: digits {old} narrowed to {new}
+digits-widened | totalDigits/fractionDigits raised or dropped | response | B | PB | {name}: digits {old} widened to {new}
+nullable-removed | value no longer nullable / nillable | request | B | B | {name} may no longer be null/nil
+nullable-added | value became nullable / nillable | response | B | B | {name} may now be null/nil
+default-changed | default value changed | both | PB | PB | {name}: default {old} became {new}
+fixed-changed | fixed value changed | both | B | B | {name}: fixed value {old} became {new}
+property-count-narrowed | minProperties raised / maxProperties lowered | request | B | B | {name}: number of properties {old} narrowed to {new}
+property-count-widened | minProperties lowered / maxProperties raised or dropped | response | B | PB | {name}: number of properties {old} widened to {new}
+unique-items-added | uniqueItems added | request | B | B | {name}: items must now be unique
+unique-items-removed | uniqueItems dropped | response | B | PB | {name}: items may now repeat
+schema-unsatisfiable | schema accepts no instance (false, allOf of disjoint types) | request | B | B | {name}: no value is valid any more
+identity-constraint-added | xs:key / xs:keyref / xs:unique added or changed | request | B | B | {name}: new identity constraint {new}
+identity-constraint-removed | xs:key / xs:keyref / xs:unique removed or changed | response | B | PB | {name}: identity constraint {old} no longer holds
+wildcard-narrowed | xs:any namespace or processContents narrowed | request | B | B | {name}: wildcard {old} narrowed to {new}
+wildcard-widened | xs:any namespace or processContents widened | response | B | C | {name}: wildcard {old} widened to {new}
+wildcard-changed | xs:any namespace or processContents changed (neither wider nor narrower) | both | B | PB | {name}: wildcard {old} became {new}
+keyword-not-compared | a keyword without a rule changed (see the keyword list) | both | PB | PB | {name} changed and is not compared ({old} -> {new}): breaking once a witness proves it
+xf-field-kept | mapped field kept | cross-format | C | C | {name} is kept as {new}
+xf-field-lost | field has no counterpart in the new version | cross-format | B | B | {name} has no counterpart in the new version
+xf-field-gained | field only in the new version | cross-format | C | C | {new} is new in the new version
+xf-field-changed | mapped field changed type or cardinality | cross-format | PB | PB | {name} maps to {new} but {old}
+sampled-counterexample | an instance of one version is rejected by the other (no rule matched) | both | PB | PB | {name}: a generated instance is accepted by one version and rejected by the other
+"""
+_VERDICTS: dict[str, Verdict] = {"B": B, "PB": PB, "C": C}
+
+
+def _parse(table: str) -> list[Rule]:
+    out = []
+    for line in table.strip().splitlines():
+        rid, change, where, strict, tolerant, explanation = (cell.strip() for cell in line.split("|"))
+        out.append(Rule(rid, change, where, _VERDICTS[strict], _VERDICTS[tolerant], explanation))
+    return out
+
+
+_RULES = _parse(_TABLE)
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}
 
@@ -210,7 +159,7 @@ def keyword_markdown() -> list[str]:
     """The keyword lists (keywords.py): which keyword is compared, an annotation, or not compared."""
     from lefi_contracts.compat.keywords import OPENAPI_FIELDS, SCHEMA_KEYWORDS
 
-    def row(title: str, table: dict[str, str]) -> str:
+    def row(title: str, table: Mapping[str, str]) -> str:
         groups = {c: ", ".join(f"`{k}`" for k in sorted(table) if table[k] == c) for c in _CATEGORIES}
         return f"| {title} | " + " | ".join(groups[c] or "-" for c in _CATEGORIES) + " |"
 

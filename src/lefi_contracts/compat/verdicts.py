@@ -16,7 +16,9 @@ from lefi_contracts.compat.rules import RULES
 def rule_verdict(rule_id: str, direction: FindingDirection, reader: Reader) -> Verdict:
     """The catalogue's verdict; the mirror image of a request narrowing (a response widening) is compatible."""
     r = RULES[rule_id]
-    if (r.where == "request" and direction == "response") or (r.where == "response" and direction == "request"):
+    if (r.where == "request" and direction == "response") or (
+        r.where == "response" and direction == "request"
+    ):
         return "compatible"
     return r.verdict(reader)
 
@@ -34,7 +36,11 @@ def wants_witness(finding: Finding, reader: Reader) -> bool:
 
 def settle(finding: Finding, reader: Reader) -> None:
     """Apply the evidence attached to a finding (witness.py only attaches it)."""
-    if finding.witness and finding.verdict == "potentially breaking" and witness_proves_break(finding, reader):
+    if (
+        finding.witness
+        and finding.verdict == "potentially breaking"
+        and witness_proves_break(finding, reader)
+    ):
         finding.verdict = "breaking"
         finding.note = _join(finding.note, "raised to breaking: the witness proves it")
     elif finding.verdict == "breaking" and not finding.witness and not finding.witness_note:

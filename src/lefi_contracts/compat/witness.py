@@ -59,8 +59,15 @@ def _settings(examples: int) -> settings:
 
 
 # One value of each JSON type: what a widened `type` lets the new side send beyond the shape's own kind.
-_TYPE_EXAMPLES: dict[str, Any] = {"object": {}, "array": [], "string": "x", "integer": 7, "number": 1.5,
-                                  "boolean": True, "null": None}  # fmt: skip
+_TYPE_EXAMPLES: dict[str, Any] = {
+    "object": {},
+    "array": [],
+    "string": "x",
+    "integer": 7,
+    "number": 1.5,
+    "boolean": True,
+    "null": None,
+}
 
 
 # -- strategies from the normalised model
@@ -85,11 +92,13 @@ def scalar_strategy(shape: Shape) -> st.SearchStrategy[Any]:
     if t == NUMBER:
         places = shape.fraction_digits if shape.fraction_digits is not None else 2
         digits = shape.total_digits
-        base = st.decimals(min_value=lo, max_value=hi, places=places, allow_nan=False, allow_infinity=False)
+        dec: st.SearchStrategy[Any] = st.decimals(
+            min_value=lo, max_value=hi, places=places, allow_nan=False, allow_infinity=False
+        )
         if digits:  # the longest number the facets allow: where digit limits bite
             wide = Decimal("9" * max(digits - places, 0) + ("." + "9" * places if places else "") or "0")
-            base = st.one_of(st.just(wide), base)
-        return base
+            dec = st.one_of(st.just(wide), dec)
+        return dec
     if t == BOOLEAN:
         return st.booleans()
     if t == DATE:
@@ -105,8 +114,11 @@ def scalar_strategy(shape: Shape) -> st.SearchStrategy[Any]:
         except Exception:  # an XSD-only regex construct: fall back to plain text, validation decides
             strat = st.text(min_size=1, max_size=8)
     else:
-        strat = st.text(alphabet="abcXYZ019 ", min_size=shape.min_length or 0,
-                        max_size=min(shape.max_length if shape.max_length is not None else 12, 40))  # fmt: skip
+        strat = st.text(
+            alphabet="abcXYZ019 ",
+            min_size=shape.min_length or 0,
+            max_size=min(shape.max_length if shape.max_length is not None else 12, 40),
+        )
     mn, mx = shape.min_length, shape.max_length
     if mn is not None or mx is not None:
         strat = strat.filter(lambda s: (mn is None or len(s) >= mn) and (mx is None or len(s) <= mx))
@@ -161,8 +173,11 @@ def _value_strategy(f: Field, depth: int, explore: int, focus: str | None = None
         return st.just("x")
     if shape.kind == "array":
         item = shape.fields["[]"]
-        return st.lists(value_strategy(item, depth + 1, explore), min_size=item.min_occurs,
-                        max_size=min(item.max_occurs or 2, max(item.min_occurs, 2)))  # fmt: skip
+        return st.lists(
+            value_strategy(item, depth + 1, explore),
+            min_size=item.min_occurs,
+            max_size=min(item.max_occurs or 2, max(item.min_occurs, 2)),
+        )
     if not shape.fields and shape.kind != "object":
         return scalar_strategy(shape)
     parts: dict[str, st.SearchStrategy[Any]] = {}
@@ -235,7 +250,7 @@ def to_json(f: Field, value: Any) -> Any:
     if isinstance(value, RawJson):
         return value.value
     if isinstance(value, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for name, vals in value.items():
             if name == EXTRA:
                 out[EXTRA] = "x"
@@ -296,7 +311,9 @@ class WitnessUnavailable(Exception):
     """The validator cannot judge an instance (a construct it cannot apply): no witness, with the reason."""
 
 
-_VALIDATORS: weakref.WeakKeyDictionary[ContractModel, dict[tuple[str, str], Any]] = weakref.WeakKeyDictionary()
+_VALIDATORS: weakref.WeakKeyDictionary[ContractModel, dict[tuple[str, str], Any]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _skipping_required(cls: Any, skip: str) -> Any:
@@ -331,8 +348,15 @@ def json_validator(model: ContractModel, ptr: str, direction: Direction = "respo
     return cache[key]
 
 
-def search(gen: Side, other: Side, gen_ns: str | None, other_ns: str | None, examples: int,
-           explore: int = 1, focus: str | None = None) -> tuple[str | None, str]:  # fmt: skip
+def search(
+    gen: Side,
+    other: Side,
+    gen_ns: str | None,
+    other_ns: str | None,
+    examples: int,
+    explore: int = 1,
+    focus: str | None = None,
+) -> tuple[str | None, str]:
     """A minimal instance `gen` accepts and `other` rejects, or None with a reason."""
     assert gen.field is not None
 
@@ -362,7 +386,9 @@ def search(gen: Side, other: Side, gen_ns: str | None, other_ns: str | None, exa
     return gen.render(value, gen_ns)[0], ""
 
 
-def attach_witnesses(findings: list[Finding], old: ContractModel, new: ContractModel, opts: DiffOptions) -> None:
+def attach_witnesses(
+    findings: list[Finding], old: ContractModel, new: ContractModel, opts: DiffOptions
+) -> None:
     """Search a witness for every finding whose verdict evidence can decide, or say why there is none."""
     budget = opts.max_witnesses
     cache: dict[tuple[Any, ...], tuple[str | None, str]] = {}
@@ -394,11 +420,22 @@ def attach_witnesses(findings: list[Finding], old: ContractModel, new: ContractM
             f.witness_note = f"valid for {acc}, rejected by {rej} ({tool})"
 
 
-def _search_for(f: Finding, kind: str, of: Field, nf: Field | None, direction: Direction, focus: str | None,
-                old: ContractModel, new: ContractModel, opts: DiffOptions) -> tuple[str | None, str]:  # fmt: skip
+def _search_for(
+    f: Finding,
+    kind: str,
+    of: Field,
+    nf: Field | None,
+    direction: Direction,
+    focus: str | None,
+    old: ContractModel,
+    new: ContractModel,
+    opts: DiffOptions,
+) -> tuple[str | None, str]:
     renamed = f.rule == "namespace-changed"
     if kind == "operation" or nf is None:
-        w, why = search(Side(old, of, direction), Side(new, None, direction), old.namespace, new.namespace, 20)
+        w, why = search(
+            Side(old, of, direction), Side(new, None, direction), old.namespace, new.namespace, 20
+        )
         return w, why or ""
     if direction == "request":
         ons = old.namespace if renamed else new.namespace
@@ -421,12 +458,18 @@ class Sample:
 
     @property
     def record(self) -> dict[str, Any]:
-        return {"operation": self.operation, "message": self.message, "direction": self.direction,
-                "instances": self.instances, "counterexample": self.counterexample is not None}  # fmt: skip
+        return {
+            "operation": self.operation,
+            "message": self.message,
+            "direction": self.direction,
+            "instances": self.instances,
+            "counterexample": self.counterexample is not None,
+        }
 
 
-def sample_messages(old: ContractModel, new: ContractModel, opts: DiffOptions,
-                    skip: Iterable[tuple[str, str]] = ()) -> list[Sample]:  # fmt: skip
+def sample_messages(
+    old: ContractModel, new: ContractModel, opts: DiffOptions, skip: Iterable[tuple[str, str]] = ()
+) -> list[Sample]:
     """Each common message pair must survive `samples` instances in its critical direction."""
     flagged = set(skip)
     out: list[Sample] = []
@@ -449,9 +492,19 @@ def sample_messages(old: ContractModel, new: ContractModel, opts: DiffOptions,
             if (op_id, direction) in flagged:
                 continue
             if direction == "request":
-                gen, other, gns, ons = Side(old, of, direction), Side(new, nf, direction), old.namespace, new.namespace
+                gen, other, gns, ons = (
+                    Side(old, of, direction),
+                    Side(new, nf, direction),
+                    old.namespace,
+                    new.namespace,
+                )
             else:
-                gen, other, gns, ons = Side(new, nf, direction), Side(old, of, direction), new.namespace, old.namespace
+                gen, other, gns, ons = (
+                    Side(new, nf, direction),
+                    Side(old, of, direction),
+                    new.namespace,
+                    old.namespace,
+                )
             w, _ = search(gen, other, gns, ons, opts.samples, explore=3)
             out.append(Sample(op_id, key, direction, opts.samples, mask_text(w) if w is not None else None))
     return out

@@ -52,9 +52,20 @@ _PRIMITIVES = {
     "hexBinary": BINARY,
 }
 _INTEGER_TYPES = {
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-    "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
-}  # fmt: skip
+    "integer",
+    "int",
+    "long",
+    "short",
+    "byte",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "nonPositiveInteger",
+    "negativeInteger",
+    "unsignedLong",
+    "unsignedInt",
+    "unsignedShort",
+    "unsignedByte",
+}
 
 
 def _local(qname: str | None) -> str:
@@ -115,8 +126,10 @@ class XsdReader:
         if sigs:  # identity constraints belong to the element: a per-element copy
             shape = _copy(shape)
             shape.identities = sigs
-            self.notes.append("identity constraints (key/keyref/unique) compared as declared (selector, fields); "
-                              "witnesses do not generate duplicate keys")
+            self.notes.append(
+                "identity constraints (key/keyref/unique) compared as declared (selector, fields); "
+                "witnesses do not generate duplicate keys"
+            )
         return Field(
             name=_local(el.name),
             shape=shape,
@@ -146,15 +159,19 @@ class XsdReader:
         except (AttributeError, TypeError, ValueError, KeyError) as exc:  # an unknown construct: degrade
             shape.kind = "any"
             shape.fields.clear()
-            self.notes.append(f"complex type {_local(getattr(t, 'name', None)) or '(anonymous)'} not compared "
-                              f"({exc.__class__.__name__})")  # fmt: skip
+            self.notes.append(
+                f"complex type {_local(getattr(t, 'name', None)) or '(anonymous)'} not compared "
+                f"({exc.__class__.__name__})"
+            )
         return shape
 
     def _fill_complex(self, t: Any, shape: Shape) -> None:
         for name, attr in t.attributes.items():
             if name is None:  # xs:anyAttribute: compared by namespace and processContents
                 shape.wildcards = (*shape.wildcards, ("anyAttribute", attr))
-                shape.notes.append("xs:anyAttribute: namespace and processContents compared, the attributes it admits are not")
+                shape.notes.append(
+                    "xs:anyAttribute: namespace and processContents compared, the attributes it admits are not"
+                )
                 continue
             ashape = self.simple_shape(attr.type)
             if attr.default is not None or attr.fixed is not None:
@@ -179,9 +196,18 @@ class XsdReader:
             scalar = self.simple_shape(content)
             shape.kind = "scalar"
             for attr_name in (
-                "types", "enum", "patterns", "min_length", "max_length", "minimum", "maximum",
-                "min_exclusive", "max_exclusive", "total_digits", "fraction_digits",
-            ):  # fmt: skip
+                "types",
+                "enum",
+                "patterns",
+                "min_length",
+                "max_length",
+                "minimum",
+                "maximum",
+                "min_exclusive",
+                "max_exclusive",
+                "total_digits",
+                "fraction_digits",
+            ):
                 setattr(shape, attr_name, getattr(scalar, attr_name))
         if getattr(t, "assertions", None):
             shape.notes.append("XSD 1.1 assertions not compared")
@@ -195,7 +221,9 @@ class XsdReader:
                 shape.open = True  # compared by namespace and processContents; its content is not read
                 label = f"any#{sum(w[0].startswith('any#') for w in shape.wildcards)}"
                 shape.wildcards = (*shape.wildcards, (label, item))
-                shape.notes.append("xs:any wildcard: namespace and processContents compared, the content it admits is not")
+                shape.notes.append(
+                    "xs:any wildcard: namespace and processContents compared, the content it admits is not"
+                )
                 continue
             imin = gmin * group.min_occurs * item.min_occurs
             imax = _mul(_mul(gmax, group.max_occurs), item.max_occurs)
@@ -395,6 +423,7 @@ def _load_schema(path: Path) -> tuple[Any, list[str]]:
     fast = _fast_schema(path)
     if fast is not None:
         return fast, notes
+    schema: Any
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -425,10 +454,19 @@ def _load_schema(path: Path) -> tuple[Any, list[str]]:
                 raise _fail(path, error) from None
             if error is not None:
                 errors = len(getattr(schema, "all_errors", []) or [])
-                notes.append(f"schema read leniently ({errors} errors, e.g. {_one_line(error)}): "
-                             "unresolved components not compared")  # fmt: skip
-    notes.extend(sorted({f"{_one_line(w.message)} (its components are not compared)" for w in caught
-                         if "Import" in type(w.message).__name__ or "Include" in type(w.message).__name__}))  # fmt: skip
+                notes.append(
+                    f"schema read leniently ({errors} errors, e.g. {_one_line(error)}): "
+                    "unresolved components not compared"
+                )
+    notes.extend(
+        sorted(
+            {
+                f"{_one_line(w.message)} (its components are not compared)"
+                for w in caught
+                if "Import" in type(w.message).__name__ or "Include" in type(w.message).__name__
+            }
+        )
+    )
     return schema, notes
 
 
