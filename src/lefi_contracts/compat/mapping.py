@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from lefi_contracts.compat.diff import types_within
+from lefi_contracts.compat.facets import types_within
 from lefi_contracts.compat.findings import DiffReport, Finding
 from lefi_contracts.compat.model import ContractModel, Direction, Field
 from lefi_contracts.compat.rules import RULES
