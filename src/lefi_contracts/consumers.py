@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import jsonschema
 import yaml
@@ -20,6 +20,9 @@ import yaml
 from lefi_contracts.contracts import default_contracts_dir
 from lefi_contracts.errors import ContractError, UsageError
 from lefi_contracts.results import Attachment, CheckResult
+
+if TYPE_CHECKING:
+    from lefi_contracts.compat.model import EnumPolicy, Reader
 
 
 @dataclass(frozen=True)
@@ -451,8 +454,8 @@ def can_i_deploy(
         report = diff_models(
             old_model,
             load_contract_model(new_info.contract_file(kind)),
-            reader=c.reader,
-            enum_policy=c.enum_policy,
+            reader=cast("Reader", c.reader),  # the consumer contract schema allows only these
+            enum_policy=cast("EnumPolicy", c.enum_policy),
             old_label=f"v{c.version}",
             new_label=f"candidate v{c.version}",
         )
