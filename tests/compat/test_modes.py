@@ -210,3 +210,10 @@ def test_transitive_needs_one_registry_version(tmp_path: Path, capsys: pytest.Ca
     assert main(["diff", str(xsd(tmp_path, "o", limited(3))), "--transitive"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and all(line.startswith("lefi-contracts:") for line in err)
+
+
+def test_cli_modes_are_the_engine_modes() -> None:
+    from lefi_contracts import compat
+    from lefi_contracts.cli import diff as cli_diff
+
+    assert cli_diff.MODES == compat.MODES and cli_diff.DEFAULT_MODE == compat.DEFAULT_MODE

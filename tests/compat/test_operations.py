@@ -158,9 +158,8 @@ def test_substitution_group_member_added(tmp_path: Path) -> None:
 
 
 def test_every_rule_has_a_triggering_case() -> None:
-    from .test_rules import JSON_CASES, XSD_CASES
-
     from .test_keywords import SCHEMA_TABLE
+    from .test_rules import JSON_CASES, XSD_CASES
     from .test_xsd_constructs import XSD_CONSTRUCT_CASES
 
     covered = {c[0] for c in XSD_CASES} | {c[0] for c in JSON_CASES} | {c[0] for c in CASES}

@@ -29,7 +29,7 @@ _scalars = st.one_of(
     st.text("ab(^$", max_size=3),
     st.sampled_from(["string", "int", "object", "array", "number", "null", "integer", "#/$defs/x", "#"]),
 )
-_keys = st.sampled_from(sorted(SCHEMA_KEYWORDS) + ["x-foo", "properties", "items", "type", "required"])
+_keys = st.sampled_from([*sorted(SCHEMA_KEYWORDS), "x-foo", "properties", "items", "type", "required"])
 
 
 def _schemas() -> st.SearchStrategy[Any]:

@@ -19,9 +19,13 @@ FAIL_ON = {
 FORMATS = ("text", "json", "markdown", "md")
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from lefi_contracts.compat import DEFAULT_MODE, MODES
+# The same as lefi_contracts.compat.MODES / DEFAULT_MODE (a test pins them): spelled out here so that building
+# the parser does not import the compatibility engine (hypothesis, xmlschema) for every command.
+MODES = ("backward", "forward", "full")
+DEFAULT_MODE = "forward"
 
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("diff", help="compatibility of two contracts (versions or schema files)")
     p.add_argument(
         "contracts", nargs="*", metavar="OLD NEW", help="old and new contract (or NEW with --transitive)"
@@ -102,7 +106,7 @@ def command_diff(
     mode: str | None = None,
 ) -> tuple[str, int]:
     """The rendered report and the exit code (0 below the threshold, 1 at or above it)."""
-    from lefi_contracts.compat import DEFAULT_MODE, diff_versions
+    from lefi_contracts.compat import diff_versions
     from lefi_contracts.compat.report import render
     from lefi_contracts.compat.waivers import apply_waivers, load_waivers
 
@@ -123,7 +127,7 @@ def command_transitive(
     waivers: Path | None = None,
 ) -> tuple[str, int]:
     """`diff NEW --transitive`: one report per active earlier version; the worst of them sets the exit code."""
-    from lefi_contracts.compat import DEFAULT_MODE, diff_against_active
+    from lefi_contracts.compat import diff_against_active
     from lefi_contracts.compat.report import render
     from lefi_contracts.compat.waivers import apply_waivers, load_waivers
 
