@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from lefi_contracts.compat import witness
 from lefi_contracts.compat.facets import At, FacetRules
 from lefi_contracts.compat.findings import DiffOptions, DiffReport, Finding
 from lefi_contracts.compat.model import (
@@ -32,6 +31,7 @@ from lefi_contracts.compat.model import (
 )
 from lefi_contracts.compat.rules import RULES
 from lefi_contracts.compat.verdicts import rule_verdict, settle
+from lefi_contracts.compat.witness import attach_witnesses, sample_messages
 
 __all__ = ["At", "DiffOptions", "DiffReport", "Differ", "Finding", "deep_recursion", "diff_models"]
 
@@ -413,12 +413,12 @@ def diff_models(
     report.notes.extend(f"old: {n}" for n in old.notes)
     report.notes.extend(f"new: {n}" for n in new.notes)
     if witnesses:
-        witness.attach_witnesses(report.findings, old, new, opts)
+        attach_witnesses(report.findings, old, new, opts)
     if samples:
         flagged = {
             (f.operation, f.direction) for f in report.findings if f.verdict != "compatible" and f.counts
         }
-        for sample in witness.sample_messages(old, new, opts, skip=flagged):
+        for sample in sample_messages(old, new, opts, skip=flagged):
             report.samples.append(sample.record)
             if sample.counterexample is not None:
                 report.findings.append(

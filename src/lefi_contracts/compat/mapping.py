@@ -67,7 +67,12 @@ class _Walker:
     def add(self, rule_id: str, old: str | None, new: str | None, detail: str = "-") -> None:
         r = RULES[rule_id]
         text = r.explanation.format(name=old or new, old=detail, new=new or "-")
-        self.report.findings.append(Finding(rule_id, r.strict, self.direction, self.op, old, new, text))
+        f = Finding(rule_id, r.strict, self.direction, self.op, old, new, text)
+        if f.verdict == "breaking":  # why there is no witness: no one instance is valid in both formats
+            f.witness_note = (
+                "no instance witness: XML and JSON instances are not comparable (judged by the mapping)"
+            )
+        self.report.findings.append(f)
 
     def target(self, opath: str) -> Field | str | None:
         """An explicit mapping: 'path aktorsId'-style message key, '/a/b' path in the new body, or None."""
