@@ -125,12 +125,7 @@ def _redefined(tmp: Path, name: str, max_length: int, tag: str = "redefine") -> 
     return p
 
 
-OVERRIDE_GAP = pytest.mark.xfail(
-    reason="xs:override: the overriding facets do not reach the element yet (known gap)"
-)
-
-
-@pytest.mark.parametrize("tag", ["redefine", pytest.param("override", marks=OVERRIDE_GAP)])
+@pytest.mark.parametrize("tag", ["redefine", "override"])
 def test_redefine_and_override_are_compared_as_resolved(tag: str, tmp_path: Path) -> None:
     rep = diff_files(
         _redefined(tmp_path, "o", 10, tag), _redefined(tmp_path, "n", 5, tag), direction="request"

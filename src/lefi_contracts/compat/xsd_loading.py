@@ -43,8 +43,7 @@ def _fast_schema(path: Path) -> Any | None:
     xmlschema can resolve) the careful path below decides and explains. Local files only.
     """
     try:
-        head = path.read_bytes()[:65536]
-        if b"XMLSchema-versioning" in head or b":override" in head:
+        if _says_xsd11(path):
             return None  # XSD 1.1 (vc:minVersion, xs:override): libxml2 would skip what it does not know
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
         etree.XMLSchema(etree.parse(str(path), parser))
@@ -59,6 +58,14 @@ def _fast_schema(path: Path) -> Any | None:
     return None if caught or schema.all_errors else schema
 
 
+def _says_xsd11(path: Path) -> bool:
+    try:
+        head = path.read_bytes()[:65536]
+    except OSError:
+        return False
+    return b"XMLSchema-versioning" in head or b":override" in head
+
+
 def load_schema(path: Path) -> tuple[Any, list[str]]:
     """Fast when libxml2 vouches for the schema; else strict, then leniently with notes."""
     notes: list[str] = []
@@ -69,7 +76,9 @@ def load_schema(path: Path) -> tuple[Any, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            schema = xmlschema.XMLSchema10(str(path), allow=ALLOW_LOCAL)
+            # vc:minVersion="1.1" / xs:override: an XSD 1.0 processor skips such a schema's content, so read it as 1.1
+            first = xmlschema.XMLSchema11 if _says_xsd11(path) else xmlschema.XMLSchema10
+            schema = first(str(path), allow=ALLOW_LOCAL)
         except (xmlschema.XMLSchemaException, ParseError, OSError, ValueError, KeyError) as exc10:
             error: BaseException | None = exc10
             schema = None
