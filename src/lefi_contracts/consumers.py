@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import jsonschema
 import yaml
@@ -23,6 +23,7 @@ from lefi_contracts.errors import ContractError, UsageError
 from lefi_contracts.results import Attachment, CheckResult
 
 if TYPE_CHECKING:
+    from lefi_contracts.compat.model import EnumPolicy, Reader
     from lefi_contracts.contracts import Registry
 
 
@@ -479,8 +480,8 @@ def can_i_deploy(
         report = diff_models(
             old_model,
             load_contract_model(new_info.contract_file(kind)),
-            reader=c.reader,
-            enum_policy=c.enum_policy,
+            reader=cast("Reader", c.reader),  # the consumer contract schema allows only these
+            enum_policy=cast("EnumPolicy", c.enum_policy),
             old_label=f"v{c.version}",
             new_label=f"candidate v{c.version}",
         )

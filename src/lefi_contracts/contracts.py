@@ -122,7 +122,7 @@ class Registry:
 
 
 def version_sort_key(number: str) -> tuple[int, ...]:
-    """Sort key of a version number ("9" after "8", "10" after "9")."""
+    """Version numbers in numeric order: "10" sorts after "9", "8.1" after "8"."""
     return tuple(int(p) if p.isdigit() else 0 for p in number.split("."))
 
 

@@ -489,12 +489,12 @@ def write_json(doc: Any, path: Path) -> Path:
 
 def reachable_names(model: Any) -> tuple[set[str], set[str]]:
     """Field names and named (XSD) type names reachable from the model's messages."""
-    from lefi_contracts.compat.model import _messages
+    from lefi_contracts.compat.model import messages
 
     fields: set[str] = set()
     types: set[str] = set()
     seen: set[int] = set()
-    stack = [m.root.shape for op in model.operations.values() for m in _messages(op)]
+    stack = [m.root.shape for op in model.operations.values() for m in messages(op)]
     while stack:
         sh = stack.pop()
         if id(sh) in seen:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from lefi_contracts.compat import command_diff, diff_models, load_contract_model
+from lefi_contracts.cli.diff import command_diff
+from lefi_contracts.compat import diff_models, load_contract_model
 from lefi_contracts.compat.diff import Differ, DiffOptions
 
 from .helpers import root, xsd

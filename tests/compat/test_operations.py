@@ -158,9 +158,12 @@ def test_substitution_group_member_added(tmp_path: Path) -> None:
 
 
 def test_every_rule_has_a_triggering_case() -> None:
+    from .test_keywords import SCHEMA_TABLE
     from .test_rules import JSON_CASES, XSD_CASES
+    from .test_xsd_constructs import XSD_CONSTRUCT_CASES
 
     covered = {c[0] for c in XSD_CASES} | {c[0] for c in JSON_CASES} | {c[0] for c in CASES}
+    covered |= {c[0] for c in XSD_CONSTRUCT_CASES} | {c[3] for c in SCHEMA_TABLE} | {"unique-items-removed"}
     covered |= {"namespace-changed", "soap-action-changed", "fault-removed", "message-element-changed",
                 "xf-field-kept", "xf-field-gained", "xf-field-changed", "xf-field-lost", "sampled-counterexample"}  # fmt: skip
     # xf-field-lost and sampled-counterexample are exercised in test_crossformat.py

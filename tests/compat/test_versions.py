@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lefi_contracts.compat import command_diff, diff_against_active, diff_versions
+from lefi_contracts.cli.diff import command_diff
+from lefi_contracts.compat import diff_against_active, diff_versions
 from lefi_contracts.contracts import registry
 from lefi_contracts.errors import ContractError, UsageError
 

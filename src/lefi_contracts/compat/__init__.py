@@ -1,42 +1,56 @@
 """Schema compatibility: normalised contract model, direction-aware diff, witnesses, waivers.
 
-Public API: load_contract_model, diff_models, diff_versions, diff_against_active, command_diff,
-Finding, DiffReport. See docs/compat-rules.md for the rule catalogue.
+Public API: load_contract_model, diff_models, diff_versions, diff_against_active, Finding, DiffReport.
+See docs/compat-rules.md for the rule catalogue and the keyword list. The library returns reports; the
+`diff` command (cli/diff.py) renders them and maps them to exit codes.
+
+Modes (Confluent's names) apply to bare schemas (XSD, JSON Schema), which carry no direction of their own:
+backward = the new schema must read every document the old one allowed (read as a request), forward = the
+old schema must read every document the new one allows (read as a response: the default, since a LEFI
+schema describes what the provider sends), full = both. WSDL and OpenAPI take the direction from each operation.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
-from lefi_contracts.compat.diff import DiffReport, Finding, deep_recursion, diff_models
-from lefi_contracts.compat.model import ContractModel
+from lefi_contracts.compat.diff import deep_recursion, diff_models
+from lefi_contracts.compat.findings import DiffReport, Finding
+from lefi_contracts.compat.model import MODE_READING, ContractModel, EnumPolicy, Mode, Reader, Reading
 from lefi_contracts.errors import ContractError, UsageError
 
 __all__ = [
+    "DEFAULT_MODE",
+    "MODES",
     "ContractModel",
     "DiffReport",
     "Finding",
-    "command_diff",
     "diff_against_active",
     "diff_models",
     "diff_versions",
     "load_contract_model",
 ]
 
-_READERS = ("strict", "tolerant")
-_FAIL_ON = {
-    "breaking": "breaking",
-    "potential": "potentially breaking",
-    "potentially breaking": "potentially breaking",
-}
+READERS: tuple[Reader, ...] = ("strict", "tolerant")
+MODES: tuple[Mode, ...] = ("backward", "forward", "full")
+DEFAULT_MODE: Mode = "forward"
+_ENUM_POLICIES: tuple[EnumPolicy, ...] = ("default", "open", "closed")
+_UNEXPECTED = (AttributeError, TypeError, KeyError, IndexError, ValueError, RecursionError, LookupError)
 
 
-def load_contract_model(source: str | Path, *, direction: str = "response") -> ContractModel:
+def load_contract_model(
+    source: str | Path, *, direction: Reading = "response", mode: Mode | None = None
+) -> ContractModel:
     """A registry version number ("8") or a path to an XSD, WSDL, OpenAPI or JSON Schema file.
 
     A bare XSD/JSON Schema has no operations: each global element (or the schema) becomes a
-    'document' operation read in `direction` (response unless told).
+    'document' operation read in `direction` (response unless told), or as `mode` says.
     """
+    if mode is not None:
+        if mode not in MODE_READING:
+            raise UsageError(f"unknown mode {mode!r} (backward, forward, full)")
+        direction = MODE_READING[mode]
     path = _resolve(str(source))
     if not path.is_file():
         raise ContractError(f"contract file not found: {path}")
@@ -48,7 +62,7 @@ def load_contract_model(source: str | Path, *, direction: str = "response") -> C
         with deep_recursion():
             try:
                 _MODELS[key] = _load(path, direction)
-            except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+            except _UNEXPECTED as exc:
                 # a document of the right kind but the wrong shape (e.g. `paths` a list): the file, not a bug
                 detail = str(exc).splitlines()[0][:160] if str(exc) else ""
                 raise ContractError(
@@ -60,7 +74,7 @@ def load_contract_model(source: str | Path, *, direction: str = "response") -> C
 _MODELS: dict[tuple[str, int, int, str], ContractModel] = {}
 
 
-def _load(path: Path, direction: str) -> ContractModel:
+def _load(path: Path, direction: Reading) -> ContractModel:
     from lefi_contracts.compat.openapi_reader import load_document, read_jsonschema, read_openapi
     from lefi_contracts.compat.xsd_reader import read_wsdl, read_xsd
 
@@ -113,14 +127,30 @@ def _default_mapping(old: str, new: str) -> Path | None:
     return p if p.is_file() else None
 
 
-def diff_versions(old: str, new: str, *, reader: str = "tolerant", enum_policy: str = "default",
-                  witnesses: bool = True, mapping: Path | None = None, samples: int = 20) -> DiffReport:  # fmt: skip
-    """Diff two registry versions or files; XML vs JSON goes through the declared mapping."""
-    if reader not in _READERS:
+def _check_options(reader: str, enum_policy: str, mode: str) -> None:
+    if reader not in READERS:
         raise UsageError(f"unknown reader profile {reader!r} (strict, tolerant)")
-    if enum_policy not in ("default", "open", "closed"):
+    if enum_policy not in _ENUM_POLICIES:
         raise UsageError(f"unknown enum policy {enum_policy!r} (default, open, closed)")
-    om, nm = load_contract_model(old), load_contract_model(new)
+    if mode not in MODES:
+        raise UsageError(f"unknown mode {mode!r} (backward, forward, full)")
+
+
+def diff_versions(
+    old: str,
+    new: str,
+    *,
+    reader: str = "tolerant",
+    enum_policy: str = "default",
+    witnesses: bool = True,
+    mapping: Path | None = None,
+    samples: int = 20,
+    mode: str = DEFAULT_MODE,
+) -> DiffReport:
+    """Diff two registry versions or files; XML vs JSON goes through the declared mapping."""
+    _check_options(reader, enum_policy, mode)
+    m = cast(Mode, mode)
+    om, nm = load_contract_model(old, mode=m), load_contract_model(new, mode=m)
     if om.validator_kind != nm.validator_kind:
         from lefi_contracts.compat.mapping import cross_format, load_mapping
 
@@ -128,42 +158,64 @@ def diff_versions(old: str, new: str, *, reader: str = "tolerant", enum_policy: 
         if mpath is None:
             raise UsageError(f"{old} and {new} differ in format: a mapping file is needed (--mapping)")
         return cross_format(om, nm, load_mapping(Path(mpath)), old, new)
-    return diff_models(om, nm, reader=reader, enum_policy=enum_policy, witnesses=witnesses, samples=samples,
-                       old_label=old, new_label=new)  # fmt: skip
+    with deep_recursion():
+        try:
+            return diff_models(
+                om,
+                nm,
+                reader=cast(Reader, reader),
+                enum_policy=cast(EnumPolicy, enum_policy),
+                witnesses=witnesses,
+                samples=samples,
+                old_label=old,
+                new_label=new,
+                mode=m,
+            )
+        except (
+            _UNEXPECTED
+        ) as exc:  # a shape the readers let through but the diff cannot walk: the input's fault
+            raise ContractError(
+                f"{old} -> {new}: cannot compare ({exc.__class__.__name__}: {_first(exc)})"
+            ) from None
 
 
-def diff_against_active(new_version: str, *, reader: str = "tolerant", witnesses: bool = True,
-                        samples: int = 20) -> list[DiffReport]:  # fmt: skip
+def _first(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [""])[0][:160]
+
+
+def diff_against_active(
+    new_version: str,
+    *,
+    reader: str = "tolerant",
+    witnesses: bool = True,
+    samples: int = 20,
+    mode: str = DEFAULT_MODE,
+    enum_policy: str = "default",
+) -> list[DiffReport]:
     """Transitive check: the new version against every earlier version still served.
 
     'Still active' means not retired: deprecated versions are still served and still have consumers.
     An earlier version of another format is compared through its mapping when one exists.
     """
-    from lefi_contracts.contracts import _version_sort_key, registry
+    from lefi_contracts.contracts import registry, version_sort_key
 
     reg = registry()
     new = reg.get(new_version)
     out = []
     for v in reg.served():
-        if _version_sort_key(v.number) >= _version_sort_key(new.number):
+        if version_sort_key(v.number) >= version_sort_key(new.number):
             continue
         if v.transport != new.transport and _default_mapping(v.number, new.number) is None:
             continue
-        out.append(diff_versions(v.number, new.number, reader=reader, witnesses=witnesses, samples=samples))
+        out.append(
+            diff_versions(
+                v.number,
+                new.number,
+                reader=reader,
+                witnesses=witnesses,
+                samples=samples,
+                mode=mode,
+                enum_policy=enum_policy,
+            )
+        )
     return out
-
-
-def command_diff(old: str, new: str, *, fmt: str = "text", fail_on: str = "breaking", reader: str = "tolerant",
-                 waivers: Path | None = None, mapping: Path | None = None) -> tuple[str, int]:  # fmt: skip
-    """The `lefi-contracts diff` command: (rendered report, exit code 0 below threshold / 1 met)."""
-    from lefi_contracts.compat.report import render
-    from lefi_contracts.compat.waivers import apply_waivers, load_waivers
-
-    if fail_on not in _FAIL_ON:
-        raise UsageError(f"unknown --fail-on {fail_on!r} (breaking, potential)")
-    if fmt not in ("text", "json", "markdown", "md"):
-        raise UsageError(f"unknown format {fmt!r} (text, json, markdown)")
-    report = diff_versions(old, new, reader=reader, mapping=mapping)
-    if waivers is not None:
-        apply_waivers(report, load_waivers(Path(waivers)))
-    return render([report], fmt), int(report.meets(_FAIL_ON[fail_on]))

@@ -13,8 +13,9 @@ from typing import Any
 
 import yaml
 
-from lefi_contracts.compat.diff import DiffReport, Finding, _types_within
-from lefi_contracts.compat.model import ContractModel, Field
+from lefi_contracts.compat.facets import types_within
+from lefi_contracts.compat.findings import DiffReport, Finding
+from lefi_contracts.compat.model import ContractModel, Direction, Field
 from lefi_contracts.compat.rules import RULES
 from lefi_contracts.errors import ContractError
 
@@ -49,8 +50,15 @@ def _card(f: Field) -> str:
 
 
 class _Walker:
-    def __init__(self, report: DiffReport, op: str, direction: str, explicit: dict[str, str | None],
-                 new_model: ContractModel, new_op: str) -> None:  # fmt: skip
+    def __init__(
+        self,
+        report: DiffReport,
+        op: str,
+        direction: Direction,
+        explicit: dict[str, str | None],
+        new_model: ContractModel,
+        new_op: str,
+    ) -> None:
         self.report, self.op, self.direction, self.explicit = report, op, direction, explicit
         self.new_model, self.new_op = new_model, new_op
         self.reached: set[int] = set()
@@ -59,7 +67,12 @@ class _Walker:
     def add(self, rule_id: str, old: str | None, new: str | None, detail: str = "-") -> None:
         r = RULES[rule_id]
         text = r.explanation.format(name=old or new, old=detail, new=new or "-")
-        self.report.findings.append(Finding(rule_id, r.strict, self.direction, self.op, old, new, text))
+        f = Finding(rule_id, r.strict, self.direction, self.op, old, new, text)
+        if f.verdict == "breaking":  # why there is no witness: no one instance is valid in both formats
+            f.witness_note = (
+                "no instance witness: XML and JSON instances are not comparable (judged by the mapping)"
+            )
+        self.report.findings.append(f)
 
     def target(self, opath: str) -> Field | str | None:
         """An explicit mapping: 'path aktorsId'-style message key, '/a/b' path in the new body, or None."""
@@ -104,8 +117,8 @@ class _Walker:
             of.shape.types
             and nf.shape.types
             and not (
-                _types_within(of.shape.types, nf.shape.types, False)
-                or _types_within(nf.shape.types, of.shape.types, False)
+                types_within(of.shape.types, nf.shape.types, False)
+                or types_within(nf.shape.types, of.shape.types, False)
             )
         ):
             problems.append(f"type {of.shape.describe()} -> {nf.shape.describe()}")
@@ -124,10 +137,13 @@ def _follow(root: Field, path: str) -> Field | None:
     return f
 
 
-def cross_format(old: ContractModel, new: ContractModel, mapping: dict[str, Any], old_label: str,
-                 new_label: str) -> DiffReport:  # fmt: skip
+def cross_format(
+    old: ContractModel, new: ContractModel, mapping: dict[str, Any], old_label: str, new_label: str
+) -> DiffReport:
     """Field-by-field keep/lose/gain of moving from `old` to `new` (different formats)."""
-    report = DiffReport(old=old_label, new=new_label, reader="cross-format")
+    report = DiffReport(
+        old=old_label, new=new_label, reader="cross-format", mode="cross-format (declared mapping)"
+    )
     for entry in mapping["operations"]:
         try:
             oop, nop = entry["old"], entry["new"]

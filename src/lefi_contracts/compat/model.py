@@ -10,8 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Direction = Literal["request", "response"]
+Direction = Literal["request", "response"]  # who reads: the provider (request) or the consumer (response)
+FindingDirection = Literal["request", "response", "both"]
 Verdict = Literal["breaking", "potentially breaking", "compatible"]
+Reader = Literal["strict", "tolerant"]  # does the reader validate what it receives, or ignore the unknown?
+EnumPolicy = Literal["default", "open", "closed"]
+# Confluent's names for bare schemas: BACKWARD = the new schema reads what the old one allowed (read as a
+# request: old writer, new reader), FORWARD = the old schema reads what the new one allows (a response), FULL = both.
+Mode = Literal["backward", "forward", "full"]
+Reading = Literal["request", "response", "both"]  # how a bare schema's document is read
+MODE_READING: dict[str, Reading] = {"backward": "request", "forward": "response", "full": "both"}
 
 # Primitive categories: XSD built-ins and JSON types/formats are mapped onto these, so that
 # xs:int vs xs:long is a range change (both "integer") rather than a type change.
@@ -44,6 +52,18 @@ class Shape:
     choices: tuple[frozenset[str], ...] = ()  # alternatives (xs:choice, oneOf/anyOf): their field names
     notes: list[str] = field(default_factory=list)  # constructs this shape has that we do not compare
     source: Any = None  # validator handle: an xmlschema component or a JSON pointer
+    json_types: frozenset[str] = frozenset()  # JSON Schema `type` as written (object, array, string, ...)
+    unsatisfiable: bool = False  # no instance is valid (`false`, allOf of disjoint types)
+    min_properties: int | None = None
+    max_properties: int | None = None
+    unique_items: bool = False  # on an array's item shape: the array's uniqueItems
+    # keywords read but not compared, with a canonical form of their value: a change is "not compared"
+    uncompared: dict[str, str] = field(default_factory=dict)
+    subschemas: dict[str, Shape] = field(
+        default_factory=dict
+    )  # schema-valued ones: "not", "if", "prefixItems/0"
+    identities: frozenset[str] = frozenset()  # XSD key/keyref/unique, as "kind name selector fields"
+    wildcards: tuple[Any, ...] = ()  # XSD xs:any / xs:anyAttribute components (namespace, processContents)
 
     def __repr__(self) -> str:
         return f"Shape({self.kind}, {self.describe()}, {len(self.fields)} fields)"
@@ -68,6 +88,8 @@ class Field:
     namespace: str | None = None
     source: Any = None  # xmlschema XsdElement, or a JSON pointer of the field's schema
     in_choice: bool = False
+    read_only: bool = False  # OpenAPI readOnly: never sent in a request
+    write_only: bool = False  # OpenAPI writeOnly: never sent in a response
 
     def __repr__(self) -> str:
         return f"Field({self.name}, {self.min_occurs}..{self.max_occurs}, {self.shape!r})"
@@ -104,11 +126,18 @@ class ContractModel:
     validator_kind: Literal["xml", "json"] = "xml"
     json_document: Any = None  # the (normalised) JSON document, for jsonschema validation
     json_dialect: str = "2020-12"
+    # document-level keywords read but not compared (OpenAPI webhooks, security, servers...): location -> value
+    uncompared: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def bare(self) -> bool:
+        """A schema without operations (XSD, JSON Schema): its direction comes from the mode."""
+        return self.format in ("xsd", "jsonschema")
 
     def size(self) -> int:
         """Distinct shapes reachable (for benchmarks and sanity checks)."""
         seen: set[int] = set()
-        stack = [m.root.shape for op in self.operations.values() for m in _messages(op)]
+        stack = [m.root.shape for op in self.operations.values() for m in messages(op)]
         while stack:
             s = stack.pop()
             if id(s) in seen:
@@ -118,8 +147,69 @@ class ContractModel:
         return len(seen)
 
 
-def _messages(op: Operation) -> list[Message]:
+def messages(op: Operation) -> list[Message]:
     out = list(op.request.values())
     for msgs in op.responses.values():
         out.extend(msgs.values())
     return out
+
+
+def place_document(op: Operation, msg: Message, reading: Reading) -> None:
+    """A bare schema's document: read by the new side (request), the old side (response), or both (full)."""
+    if reading in ("request", "both"):
+        op.request["document"] = msg
+    if reading in ("response", "both"):
+        op.responses["document"] = {"document": msg}
+
+
+_SAME_ATTRS = (
+    "kind",
+    "types",
+    "enum",
+    "patterns",
+    "min_length",
+    "max_length",
+    "minimum",
+    "maximum",
+    "min_exclusive",
+    "max_exclusive",
+    "total_digits",
+    "fraction_digits",
+    "nullable",
+    "default",
+    "fixed",
+    "open",
+    "ordered",
+    "json_types",
+    "unsatisfiable",
+    "min_properties",
+    "max_properties",
+    "unique_items",
+    "uncompared",
+    "identities",
+)
+_SAME_FIELD = ("min_occurs", "max_occurs", "required", "is_array", "read_only", "write_only", "in_choice")
+
+
+def same_shapes(a: Shape, b: Shape) -> bool:
+    """Structural equality of two shape graphs (names of types and refs play no part; cycles are equal)."""
+    assumed: set[tuple[int, int]] = set()
+    stack = [(a, b)]
+    while stack:
+        x, y = stack.pop()
+        if x is y or (id(x), id(y)) in assumed:
+            continue
+        assumed.add((id(x), id(y)))
+        if any(getattr(x, k) != getattr(y, k) for k in _SAME_ATTRS):
+            return False
+        if set(x.choices) != set(y.choices) or x.fields.keys() != y.fields.keys():
+            return False
+        if x.subschemas.keys() != y.subschemas.keys():
+            return False
+        for name, f in x.fields.items():
+            g = y.fields[name]
+            if any(getattr(f, k) != getattr(g, k) for k in _SAME_FIELD):
+                return False
+            stack.append((f.shape, g.shape))
+        stack.extend((x.subschemas[k], y.subschemas[k]) for k in x.subschemas)
+    return True

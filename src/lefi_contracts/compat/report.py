@@ -11,8 +11,10 @@ _SYMBOL = {"breaking": "BREAKING", "potentially breaking": "POTENTIAL", "compati
 
 
 def _summary(r: Any) -> str:
-    return (f"{r.count('breaking')} breaking, {r.count('potentially breaking')} potentially breaking, "
-            f"{r.count('compatible')} compatible")  # fmt: skip
+    return (
+        f"{r.count('breaking')} breaking, {r.count('potentially breaking')} potentially breaking, "
+        f"{r.count('compatible')} compatible"
+    )
 
 
 def _loc(f: Any) -> str:
@@ -24,7 +26,7 @@ def _loc(f: Any) -> str:
 def render_text(reports: list[Any]) -> str:
     out = []
     for r in reports:
-        out.append(f"diff {r.old} -> {r.new} (reader: {r.reader}): {_summary(r)}")
+        out.append(f"diff {r.old} -> {r.new} (mode: {r.mode}, reader: {r.reader}): {_summary(r)}")
         order = {"breaking": 0, "potentially breaking": 1, "compatible": 2}
         for f in sorted(r.findings, key=lambda x: (order[x.verdict], x.operation, x.rule)):
             waived = " [waived]" if f.waiver and not f.waiver.get("expired") else ""
@@ -47,10 +49,20 @@ def render_text(reports: list[Any]) -> str:
 
 
 def render_json(reports: list[Any]) -> str:
-    docs = [{"old": r.old, "new": r.new, "reader": r.reader, "worst": r.worst(),
-             "counts": {v: r.count(v) for v in ("breaking", "potentially breaking", "compatible")},
-             "findings": [f.to_dict() for f in r.findings], "samples": r.samples, "notes": r.notes}
-            for r in reports]  # fmt: skip
+    docs = [
+        {
+            "old": r.old,
+            "new": r.new,
+            "mode": r.mode,
+            "reader": r.reader,
+            "worst": r.worst(),
+            "counts": {v: r.count(v) for v in ("breaking", "potentially breaking", "compatible")},
+            "findings": [f.to_dict() for f in r.findings],
+            "samples": r.samples,
+            "notes": r.notes,
+        }
+        for r in reports
+    ]
     return json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
@@ -61,8 +73,14 @@ def _md(s: Any) -> str:
 def render_markdown(reports: list[Any]) -> str:
     out = []
     for r in reports:
-        out += [f"## {r.old} → {r.new} (reader: {r.reader})", "", f"**{_summary(r)}**", "",
-                "| verdict | rule | direction | operation | location | explanation | witness |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+        out += [
+            f"## {r.old} → {r.new} (mode: {r.mode}, reader: {r.reader})",
+            "",
+            f"**{_summary(r)}**",
+            "",
+            "| verdict | rule | direction | operation | location | explanation | witness |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for f in r.findings:
             w = f"`{_md(f.witness)}`" if f.witness else _md(f.witness_note or "")
             v = f.verdict + (" (waived)" if f.waiver and not f.waiver.get("expired") else "")

@@ -70,8 +70,12 @@ def apply_waivers(report: Any, waivers: list[Waiver], today: dt.date | None = No
         for w in waivers:
             if w.matches(f):
                 expired = w.expires < today
-                f.waiver = {"reason": w.reason, "reference": w.reference, "expires": w.expires.isoformat(),
-                            "expired": expired}  # fmt: skip
+                f.waiver = {
+                    "reason": w.reason,
+                    "reference": w.reference,
+                    "expires": w.expires.isoformat(),
+                    "expired": expired,
+                }
                 if expired:
                     f.note = (
                         f"waiver {w.reference} expired on {w.expires.isoformat()}: the finding counts again"

@@ -6,157 +6,49 @@ for a response it is drawn from the NEW schema and must be rejected by the OLD o
 provider sends that an old strict reader refuses). Acceptance and rejection are decided by real
 validation: xmlschema for XML, jsonschema for JSON. `hypothesis.find` shrinks to a minimal one.
 Compatible message pairs must survive `samples` generated instances the same way.
+This module only finds and attaches evidence; verdicts.py decides what the evidence means.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from xml.etree import ElementTree as ET
 
-import jsonschema
 from hypothesis import HealthCheck, Phase, find, settings
-from hypothesis import strategies as st
-from hypothesis.errors import HypothesisException, NoSuchExample, Unsatisfiable
+from hypothesis.errors import NoSuchExample, Unsatisfiable
+from jsonschema import validators as _validators
 from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4, DRAFT7, DRAFT202012
 
+from lefi_contracts.compat.findings import DiffOptions, Finding
+from lefi_contracts.compat.json_reader import DIALECTS
 from lefi_contracts.compat.model import (
-    BOOLEAN,
-    DATE,
-    DATETIME,
-    INTEGER,
-    NUMBER,
-    TIME,
     ContractModel,
+    Direction,
     Field,
-    Shape,
 )
+from lefi_contracts.compat.strategies import EXTRA, NIL, RawJson, value_strategy
+from lefi_contracts.compat.verdicts import wants_witness
 from lefi_contracts.personnummer import mask_text
 
-_MAX_DEPTH = 10
-_SETTINGS = dict(database=None, deadline=None, derandomize=True,
-                 suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink])  # fmt: skip
+
+def _settings(examples: int) -> settings:
+    return settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate, Phase.shrink],
+    )
 
 
-# -- strategies from the normalised model
-
-
-def scalar_strategy(shape: Shape) -> st.SearchStrategy[Any]:
-    if shape.enum is not None:
-        return st.sampled_from(sorted(shape.enum)) if shape.enum else st.nothing()
-    types = shape.types or frozenset({"string"})
-    t = sorted(types)[0]
-    lo = shape.minimum
-    hi = shape.maximum
-    if t == INTEGER:
-        ilo = None if lo is None else int(lo) + (1 if shape.min_exclusive else 0)
-        ihi = None if hi is None else int(hi) - (1 if shape.max_exclusive else 0)
-        edges = [x for x in (ilo, ihi) if x is not None] + [
-            x + d for x in (ilo, ihi) if x is not None for d in (1, -1)
-        ]
-        edges = [x for x in edges if (ilo is None or x >= ilo) and (ihi is None or x <= ihi)]
-        base = st.integers(min_value=ilo, max_value=ihi)
-        return st.one_of(st.sampled_from(edges), base) if edges else base
-    if t == NUMBER:
-        places = shape.fraction_digits if shape.fraction_digits is not None else 2
-        digits = shape.total_digits
-        base = st.decimals(min_value=lo, max_value=hi, places=places, allow_nan=False, allow_infinity=False)
-        if digits:  # the longest number the facets allow: where digit limits bite
-            wide = Decimal("9" * max(digits - places, 0) + ("." + "9" * places if places else "") or "0")
-            base = st.one_of(st.just(wide), base)
-        return base
-    if t == BOOLEAN:
-        return st.booleans()
-    if t == DATE:
-        return st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)).map(dt.date.isoformat)
-    if t == DATETIME:
-        return st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2100, 1, 1)).map(lambda d: d.isoformat())
-    if t == TIME:
-        return st.times().map(lambda x: x.isoformat())
-    if shape.patterns:
-        pat = shape.patterns[0]
-        try:
-            strat = st.from_regex(pat, fullmatch=True)
-        except Exception:  # an XSD-only regex construct: fall back to plain text, validation decides
-            strat = st.text(min_size=1, max_size=8)
-    else:
-        strat = st.text(alphabet="abcXYZ019 ", min_size=shape.min_length or 0,
-                        max_size=min(shape.max_length if shape.max_length is not None else 12, 40))  # fmt: skip
-    mn, mx = shape.min_length, shape.max_length
-    if mn is not None or mx is not None:
-        strat = strat.filter(lambda s: (mn is None or len(s) >= mn) and (mx is None or len(s) <= mx))
-        if not shape.patterns:  # boundary lengths: where length changes bite
-            strat = st.one_of(
-                st.sampled_from([n * "a" for n in {mn or 0, mx if mx is not None else (mn or 0) + 1}]), strat
-            )
-    return strat
-
-
-def value_strategy(f: Field, depth: int, explore: int, focus: str | None = None) -> st.SearchStrategy[Any]:
-    """One occurrence of a field: optional children are explored up to depth `explore`.
-
-    With `focus` (the child a finding is about), the other children stay minimal: the witness is
-    found fast and shrinks to the smallest subtree that shows the difference.
-    """
-    base = _value_strategy(f, depth, explore, focus)
-    if f.shape.nullable and depth <= explore:
-        return st.one_of(base, st.just(NIL))
-    return base
-
-
-class _Nil:
-    """xsi:nil / JSON null."""
-
-    def __repr__(self) -> str:
-        return "NIL"
-
-
-NIL = _Nil()
-EXTRA = "extraWitnessField"  # an unknown child: probes open/closed content models
-
-
-def _value_strategy(f: Field, depth: int, explore: int, focus: str | None = None) -> st.SearchStrategy[Any]:
-    shape = f.shape
-    if depth > _MAX_DEPTH:
-        return st.nothing()
-    if shape.kind == "any":
-        return st.just("x")
-    if shape.kind == "array":
-        item = shape.fields["[]"]
-        return st.lists(value_strategy(item, depth + 1, explore), min_size=item.min_occurs,
-                        max_size=min(item.max_occurs or 2, max(item.min_occurs, 2)))  # fmt: skip
-    if not shape.fields and shape.kind != "object":
-        return scalar_strategy(shape)
-    parts: dict[str, st.SearchStrategy[Any]] = {}
-    outer = explore
-    for name, child in shape.fields.items():
-        explore = outer if focus is None or name == focus else depth
-        lo = child.min_occurs if (child.required or child.is_array) else 0
-        many = child.is_array or child.max_occurs is None or child.max_occurs > 1
-        hi_cap = child.max_occurs if child.max_occurs is not None else lo + 3
-        hi = lo if depth >= explore else max(lo, min(hi_cap, lo + 3) if many else 1)
-        if not child.required and not child.is_array and depth >= explore:
-            continue
-        if child.in_choice and depth >= explore:
-            continue
-        elem = value_strategy(child, depth + 1, explore)
-        parts[name] = st.lists(elem, min_size=lo, max_size=hi)
-    if shape.types:  # simple content with attributes
-        parts["#text"] = st.lists(scalar_strategy(shape), min_size=1, max_size=1)
-    if depth < outer:  # an unknown child: accepted only where the model is open
-        parts[EXTRA] = st.lists(st.just("x"), max_size=1)
-    return st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v or k in _req(shape)})
-
-
-def _req(shape: Shape) -> set[str]:
-    return {n for n, f in shape.fields.items() if f.required and f.is_array}
-
-
+# One value of each JSON type: what a widened `type` lets the new side send beyond the shape's own kind.
 # -- serialisation and validation
 
 
@@ -169,7 +61,9 @@ def _text(v: Any) -> str:
 def to_xml(f: Field, value: Any, ns: str | None) -> ET.Element:
     tag = f"{{{ns}}}{f.name}" if ns else f.name
     el = ET.Element(tag)
-    if value is NIL:
+    if isinstance(value, RawJson):
+        el.text = _text(value.value)
+    elif value is NIL:
         el.set("{http://www.w3.org/2001/XMLSchema-instance}nil", "true")
     elif isinstance(value, dict):
         for name, vals in value.items():
@@ -197,8 +91,10 @@ def to_xml(f: Field, value: Any, ns: str | None) -> ET.Element:
 def to_json(f: Field, value: Any) -> Any:
     if value is NIL:
         return None
+    if isinstance(value, RawJson):
+        return value.value
     if isinstance(value, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for name, vals in value.items():
             if name == EXTRA:
                 out[EXTRA] = "x"
@@ -219,8 +115,8 @@ def to_json(f: Field, value: Any) -> Any:
 class Side:
     """One version's validator for instances of a subject field (real schema validation)."""
 
-    def __init__(self, model: ContractModel, f: Field | None) -> None:
-        self.model, self.field = model, f
+    def __init__(self, model: ContractModel, f: Field | None, direction: Direction = "response") -> None:
+        self.model, self.field, self.direction = model, f, direction
 
     def render(self, value: Any, ns: str | None) -> tuple[str, Any]:
         f = self.field
@@ -247,35 +143,64 @@ class Side:
             except Exception:
                 return False
         ptr = self.field.shape.source if self.field.is_array else self.field.source
-        return json_validator(self.model, ptr).is_valid(rendered)
+        if not isinstance(ptr, str):
+            raise WitnessUnavailable("no single schema for these items (tuple items)")
+        try:
+            return bool(json_validator(self.model, ptr, self.direction).is_valid(rendered))
+        except Exception as exc:  # a schema the validator cannot apply: no evidence either way
+            raise WitnessUnavailable(f"{exc.__class__.__name__} while validating") from None
 
 
-_VALIDATORS: weakref.WeakKeyDictionary[ContractModel, dict[str, Any]] = weakref.WeakKeyDictionary()
+class WitnessUnavailable(Exception):
+    """The validator cannot judge an instance (a construct it cannot apply): no witness, with the reason."""
 
 
-def json_validator(model: ContractModel, ptr: str) -> Any:
-    """One validator per model and pointer, kept as long as the model lives.
+_VALIDATORS: weakref.WeakKeyDictionary[ContractModel, dict[tuple[str, str], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _skipping_required(cls: Any, skip: str) -> Any:
+    """`required` as OpenAPI reads it: readOnly properties are not required in requests, writeOnly in responses."""
+    base = cls.VALIDATORS["required"]
+
+    def required(validator: Any, req: Any, instance: Any, schema: Any) -> Any:
+        props = schema.get("properties") or {} if isinstance(schema, dict) else {}
+        keep = [r for r in req if not (isinstance(props.get(r), dict) and props[r].get(skip) is True)]
+        yield from base(validator, keep, instance, schema)
+
+    return _validators.extend(cls, {"required": required})
+
+
+def json_validator(model: ContractModel, ptr: str, direction: Direction = "response") -> Any:
+    """One validator per model, pointer and direction, kept as long as the model lives.
 
     Keyed by the model object, not id(model): ids of freed models are reused, and a stale
     validator from another document would silently judge witnesses against the wrong schema.
     """
     cache = _VALIDATORS.setdefault(model, {})
-    key = ptr
+    key = (ptr, direction)
     if key not in cache:
-        spec = {"draft4": DRAFT4, "draft7": DRAFT7}.get(model.json_dialect, DRAFT202012)
-        cls = {"draft4": jsonschema.Draft4Validator, "draft7": jsonschema.Draft7Validator}.get(
-            model.json_dialect, jsonschema.Draft202012Validator
-        )
+        cls, spec = DIALECTS.get(model.json_dialect, DIALECTS["2020-12"])
+        if model.format == "openapi":
+            cls = _skipping_required(cls, "readOnly" if direction == "request" else "writeOnly")
         uri = "urn:lefi-contracts:compat:doc"
-        registry = Registry().with_resource(
+        registry: Registry[Any] = Registry().with_resource(
             uri, Resource.from_contents(model.json_document, default_specification=spec)
         )
         cache[key] = cls({"$ref": f"{uri}#{ptr}"}, registry=registry, format_checker=cls.FORMAT_CHECKER)
     return cache[key]
 
 
-def search(gen: Side, other: Side, gen_ns: str | None, other_ns: str | None, examples: int,
-           explore: int = 1, focus: str | None = None) -> tuple[str | None, str]:  # fmt: skip
+def search(
+    gen: Side,
+    other: Side,
+    gen_ns: str | None,
+    other_ns: str | None,
+    examples: int,
+    explore: int = 1,
+    focus: str | None = None,
+) -> tuple[str | None, str]:
     """A minimal instance `gen` accepts and `other` rejects, or None with a reason."""
     assert gen.field is not None
 
@@ -295,28 +220,28 @@ def search(gen: Side, other: Side, gen_ns: str | None, other_ns: str | None, exa
         return gen.render(value, gen_ns)
 
     try:
-        value = find(
-            value_strategy(gen.field, 0, explore, focus),
-            check,
-            settings=settings(max_examples=examples, **_SETTINGS),
-        )
+        value = find(value_strategy(gen.field, 0, explore, focus), check, settings=_settings(examples))
     except (NoSuchExample, Unsatisfiable):
         return None, "no witness found"
-    except (HypothesisException, RecursionError, ValueError, TypeError) as exc:
+    except WitnessUnavailable as exc:
+        return None, f"no witness found ({exc})"
+    except Exception as exc:  # a generator or validator failure is a missing witness, never a crash
         return None, f"no witness found ({exc.__class__.__name__})"
     return gen.render(value, gen_ns)[0], ""
 
 
-def attach_witnesses(report: Any, old: ContractModel, new: ContractModel, opts: Any) -> None:
-    """Give every breaking finding (and every pattern change) a witness, or say none was found."""
+def attach_witnesses(
+    findings: list[Finding], old: ContractModel, new: ContractModel, opts: DiffOptions
+) -> None:
+    """Search a witness for every finding whose verdict evidence can decide, or say why there is none."""
     budget = opts.max_witnesses
     cache: dict[tuple[Any, ...], tuple[str | None, str]] = {}
     deadline = time.monotonic() + 30
-    for f in report.findings:
-        needs = f.verdict == "breaking" or f.rule == "pattern-changed"
-        if not needs or f.subject is None:
-            if f.verdict == "breaking" and f.subject is None:
-                f.witness_note = "no instance witness: a change of the operation surface, not of a document"
+    for f in findings:
+        if not wants_witness(f, opts.reader):
+            continue
+        if f.subject is None:
+            f.witness_note = "no instance witness: a change of the operation surface, not of a document"
             continue
         kind, of, nf, direction, *rest = f.subject
         focus = rest[0] if rest else None
@@ -326,47 +251,81 @@ def attach_witnesses(report: Any, old: ContractModel, new: ContractModel, opts: 
                 f.witness_note = "no witness found (budget exhausted)"
                 continue
             budget -= 1
-            if kind == "operation" or nf is None:
-                gen, other = Side(old, of), Side(new, None)
-                w, why = search(gen, other, old.namespace, new.namespace, 20)
-                cache[key] = (w, why or "")
-            elif direction == "request":
-                ons = old.namespace if f.rule == "namespace-changed" else new.namespace
-                cache[key] = search(
-                    Side(old, of), Side(new, nf), old.namespace, ons, opts.witness_examples, focus=focus
-                )
-            else:
-                ons = new.namespace if f.rule == "namespace-changed" else old.namespace
-                cache[key] = search(
-                    Side(new, nf), Side(old, of), new.namespace, ons, opts.witness_examples, focus=focus
-                )
+            cache[key] = _search_for(f, kind, of, nf, direction, focus, old, new, opts)
         w, why = cache[key]
         f.witness = mask_text(w) if w else w  # generated, yet shaped like identity numbers: never shown raw
         if w is None:
             f.witness_note = why or "no witness found"
-            if f.rule == "pattern-changed":
-                f.verdict = "potentially breaking"
+        elif kind == "operation" or nf is None:
+            f.witness_note = "valid for old; the new contract has no such operation/body"
         else:
             acc, rej = ("old", "new") if direction == "request" else ("new", "old")
-            if kind == "operation" or nf is None:
-                f.witness_note = "valid for old; the new contract has no such operation/body"
-            else:
-                f.witness_note = f"valid for {acc}, rejected by {rej} ({'xmlschema' if old.validator_kind == 'xml' else 'jsonschema'})"
-            if f.rule == "pattern-changed":
-                f.verdict = "breaking"
+            tool = "xmlschema" if old.validator_kind == "xml" else "jsonschema"
+            f.witness_note = f"valid for {acc}, rejected by {rej} ({tool})"
 
 
-def sample_messages(report: Any, old: ContractModel, new: ContractModel, opts: Any) -> None:
+def _search_for(
+    f: Finding,
+    kind: str,
+    of: Field,
+    nf: Field | None,
+    direction: Direction,
+    focus: str | None,
+    old: ContractModel,
+    new: ContractModel,
+    opts: DiffOptions,
+) -> tuple[str | None, str]:
+    renamed = f.rule == "namespace-changed"
+    if kind == "operation" or nf is None:
+        w, why = search(
+            Side(old, of, direction), Side(new, None, direction), old.namespace, new.namespace, 20
+        )
+        return w, why or ""
+    if direction == "request":
+        ons = old.namespace if renamed else new.namespace
+        gen, other, gns = Side(old, of, "request"), Side(new, nf, "request"), old.namespace
+    else:
+        ons = new.namespace if renamed else old.namespace
+        gen, other, gns = Side(new, nf, "response"), Side(old, of, "response"), new.namespace
+    return search(gen, other, gns, ons, opts.witness_examples, focus=focus)
+
+
+@dataclass
+class Sample:
+    """One message pair sampled in its critical direction: the record for the report, and any counterexample."""
+
+    operation: str
+    message: str
+    direction: Direction
+    instances: int
+    counterexample: str | None
+
+    @property
+    def record(self) -> dict[str, Any]:
+        return {
+            "operation": self.operation,
+            "message": self.message,
+            "direction": self.direction,
+            "instances": self.instances,
+            "counterexample": self.counterexample is not None,
+        }
+
+
+def sample_messages(
+    old: ContractModel, new: ContractModel, opts: DiffOptions, skip: Iterable[tuple[str, str]] = ()
+) -> list[Sample]:
     """Each common message pair must survive `samples` instances in its critical direction."""
-    from lefi_contracts.compat.diff import Finding
-
-    flagged = {(f.operation, f.direction) for f in report.findings if f.verdict != "compatible" and f.counts}
+    flagged = set(skip)
+    out: list[Sample] = []
     for op_id, oop in old.operations.items():
         nop = new.operations.get(op_id)
         if nop is None:
             continue
-        pairs = [("request", k, m.root, nop.request[k].root) for k, m in oop.request.items() if k in nop.request
-                 and k.startswith(("body", "document"))]  # fmt: skip
+        pairs: list[tuple[Direction, str, Field, Field]] = [
+            ("request", k, m.root, nop.request[k].root)
+            for k, m in oop.request.items()
+            if k in nop.request and k.startswith(("body", "document"))
+        ]
         for status, msgs in oop.responses.items():
             for k, m in msgs.items():
                 if k in nop.responses.get(status, {}) and k.startswith(("body", "document")):
@@ -376,18 +335,20 @@ def sample_messages(report: Any, old: ContractModel, new: ContractModel, opts: A
                 continue  # a tolerant reader ignores what it does not know: rejection is not breakage
             if (op_id, direction) in flagged:
                 continue
-            gen, other = (
-                (Side(old, of), Side(new, nf)) if direction == "request" else (Side(new, nf), Side(old, of))
-            )
-            gns, ons = (
-                (old.namespace, new.namespace) if direction == "request" else (new.namespace, old.namespace)
-            )
+            if direction == "request":
+                gen, other, gns, ons = (
+                    Side(old, of, direction),
+                    Side(new, nf, direction),
+                    old.namespace,
+                    new.namespace,
+                )
+            else:
+                gen, other, gns, ons = (
+                    Side(new, nf, direction),
+                    Side(old, of, direction),
+                    new.namespace,
+                    old.namespace,
+                )
             w, _ = search(gen, other, gns, ons, opts.samples, explore=3)
-            report.samples.append({"operation": op_id, "message": key, "direction": direction,
-                                   "instances": opts.samples, "counterexample": w is not None})  # fmt: skip
-            if w is not None:
-                report.findings.append(Finding(
-                    "sampled-counterexample", "potentially breaking", direction, op_id, key, key,
-                    f"{key}: a generated instance is accepted by one version and rejected by the other",
-                    witness=mask_text(w), witness_note="found by sampling; no catalogue rule explains it",
-                ))  # fmt: skip
+            out.append(Sample(op_id, key, direction, opts.samples, mask_text(w) if w is not None else None))
+    return out

@@ -7,14 +7,12 @@ and makes recursive types terminate. Constructs we do not compare become notes, 
 
 from __future__ import annotations
 
-import re
 import warnings
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
 import xmlschema
-from lxml import etree
 from xmlschema.extras.wsdl import Wsdl11Document, WsdlParseError
 from xmlschema.validators import XsdAnyElement
 
@@ -32,9 +30,11 @@ from lefi_contracts.compat.model import (
     Field,
     Message,
     Operation,
+    Reading,
     Shape,
+    place_document,
 )
-from lefi_contracts.errors import ContractError
+from lefi_contracts.compat.xsd_loading import ALLOW_LOCAL, load_schema, unreadable
 
 _PRIMITIVES = {
     "decimal": NUMBER,
@@ -50,9 +50,20 @@ _PRIMITIVES = {
     "hexBinary": BINARY,
 }
 _INTEGER_TYPES = {
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-    "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
-}  # fmt: skip
+    "integer",
+    "int",
+    "long",
+    "short",
+    "byte",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "nonPositiveInteger",
+    "negativeInteger",
+    "unsignedLong",
+    "unsignedInt",
+    "unsignedShort",
+    "unsignedByte",
+}
 
 
 def _local(qname: str | None) -> str:
@@ -109,8 +120,14 @@ class XsdReader:
             shape.nullable = bool(el.nillable)
             shape.default = el.default
             shape.fixed = el.fixed
-        if getattr(el, "identities", None):
-            self.notes.append(f"identity constraints (key/keyref/unique) on {_local(el.name)} not compared")
+        sigs = identity_signatures(el)
+        if sigs:  # identity constraints belong to the element: a per-element copy
+            shape = _copy(shape)
+            shape.identities = sigs
+            self.notes.append(
+                "identity constraints (key/keyref/unique) compared as declared (selector, fields); "
+                "witnesses do not generate duplicate keys"
+            )
         return Field(
             name=_local(el.name),
             shape=shape,
@@ -140,14 +157,19 @@ class XsdReader:
         except (AttributeError, TypeError, ValueError, KeyError) as exc:  # an unknown construct: degrade
             shape.kind = "any"
             shape.fields.clear()
-            self.notes.append(f"complex type {_local(getattr(t, 'name', None)) or '(anonymous)'} not compared "
-                              f"({exc.__class__.__name__})")  # fmt: skip
+            self.notes.append(
+                f"complex type {_local(getattr(t, 'name', None)) or '(anonymous)'} not compared "
+                f"({exc.__class__.__name__})"
+            )
         return shape
 
     def _fill_complex(self, t: Any, shape: Shape) -> None:
         for name, attr in t.attributes.items():
-            if name is None:
-                shape.notes.append("xs:anyAttribute not compared")
+            if name is None:  # xs:anyAttribute: compared by namespace and processContents
+                shape.wildcards = (*shape.wildcards, ("anyAttribute", attr))
+                shape.notes.append(
+                    "xs:anyAttribute: namespace and processContents compared, the attributes it admits are not"
+                )
                 continue
             ashape = self.simple_shape(attr.type)
             if attr.default is not None or attr.fixed is not None:
@@ -172,9 +194,18 @@ class XsdReader:
             scalar = self.simple_shape(content)
             shape.kind = "scalar"
             for attr_name in (
-                "types", "enum", "patterns", "min_length", "max_length", "minimum", "maximum",
-                "min_exclusive", "max_exclusive", "total_digits", "fraction_digits",
-            ):  # fmt: skip
+                "types",
+                "enum",
+                "patterns",
+                "min_length",
+                "max_length",
+                "minimum",
+                "maximum",
+                "min_exclusive",
+                "max_exclusive",
+                "total_digits",
+                "fraction_digits",
+            ):
                 setattr(shape, attr_name, getattr(scalar, attr_name))
         if getattr(t, "assertions", None):
             shape.notes.append("XSD 1.1 assertions not compared")
@@ -185,8 +216,12 @@ class XsdReader:
         names: list[str] = []
         for item in group:
             if isinstance(item, XsdAnyElement):  # XSD 1.0 and 1.1 wildcards alike
-                shape.open = True
-                shape.notes.append("xs:any wildcard not compared")
+                shape.open = True  # compared by namespace and processContents; its content is not read
+                label = f"any#{sum(w[0].startswith('any#') for w in shape.wildcards)}"
+                shape.wildcards = (*shape.wildcards, (label, item))
+                shape.notes.append(
+                    "xs:any wildcard: namespace and processContents compared, the content it admits is not"
+                )
                 continue
             imin = gmin * group.min_occurs * item.min_occurs
             imax = _mul(_mul(gmax, group.max_occurs), item.max_occurs)
@@ -267,6 +302,22 @@ class XsdReader:
         return shape
 
 
+def identity_signatures(el: Any) -> frozenset[str]:
+    """xs:key / xs:keyref / xs:unique of an element, as what they constrain (kind, name, selector, fields)."""
+    out = set()
+    for ident in getattr(el, "identities", None) or []:
+        try:
+            selector = ident.selector.path if ident.selector is not None else "?"
+            fields = ",".join(f.path for f in ident.fields)
+            refer = getattr(ident, "refer", None)
+            ref = f" refer={_local(getattr(refer, 'name', None))}" if refer is not None else ""
+            kind = type(ident).__name__.replace("Xsd", "").lower()
+            out.add(f"{kind} {_local(ident.name)} selector={selector} fields={fields}{ref}")
+        except AttributeError:  # an identity xmlschema could not build (lenient read): named, not compared
+            out.add(f"{type(ident).__name__} (unreadable)")
+    return frozenset(out)
+
+
 def _is_decimal(v: Any) -> bool:
     return v.__class__.__name__ == "Decimal"
 
@@ -322,101 +373,16 @@ def _copy(shape: Shape) -> Shape:
     return new
 
 
-def _fail(path: Path, exc: BaseException) -> ContractError:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-    return ContractError(f"{path}: not a readable schema ({exc.__class__.__name__}: {first[:160]})")
-
-
-# Imports are resolved from local files only (xmlschema maps the well-known W3C namespaces to its
-# bundled copies): diffing never reaches out to the network, never hangs on it, never leaks through it.
-_ALLOW = "local"
-
-
-def _one_line(msg: object, limit: int = 110) -> str:
-    """A warning or error as one short line (xmlschema messages span lines and end in ':')."""
-    text = " ".join(str(msg).split()).split(" Schema component:")[0]
-    text = re.sub(r" from \[[^\]]*\]", "", text).rstrip(": ")
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _fast_schema(path: Path) -> Any | None:
-    """The schema built without re-validating its documents against the XSD meta-schema.
-
-    That validation is ~85% of xmlschema's read time (1.5 s of 1.8 s for 200 KB). libxml2 checks
-    the same (whether the schema set is a correct XSD 1.0 schema) in milliseconds, so when it
-    compiles the set we build with validation='skip'; otherwise (errors, XSD 1.1, imports only
-    xmlschema can resolve) the careful path below decides and explains. Local files only.
-    """
-    try:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-        etree.XMLSchema(etree.parse(str(path), parser))
-    except (etree.Error, OSError, ValueError):
-        return None
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            schema = xmlschema.XMLSchema10(str(path), allow=_ALLOW, validation="skip")
-    except Exception:  # the careful path reports it
-        return None
-    return None if caught or schema.all_errors else schema
-
-
-def _load_schema(path: Path) -> tuple[Any, list[str]]:
-    """Fast when libxml2 vouches for the schema; else strict, then leniently with notes."""
-    notes: list[str] = []
-    fast = _fast_schema(path)
-    if fast is not None:
-        return fast, notes
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            schema = xmlschema.XMLSchema10(str(path), allow=_ALLOW)
-        except (xmlschema.XMLSchemaException, ParseError, OSError, ValueError, KeyError) as exc10:
-            error: BaseException | None = exc10
-            schema = None
-            try:  # a real XSD 1.1 schema reads strictly as 1.1
-                schema = xmlschema.XMLSchema11(str(path), allow=_ALLOW)
-            except Exception:
-                # leniently: as the XSD version that finds fewer errors (1.0 on a tie), so that an
-                # invalid 1.1 schema is not read as 1.0 and its 1.1 components lost
-                candidates = []
-                for cls in (xmlschema.XMLSchema10, xmlschema.XMLSchema11):
-                    try:
-                        lax = cls(str(path), validation="lax", allow=_ALLOW)
-                        candidates.append((len(lax.all_errors), cls is xmlschema.XMLSchema11, lax))
-                    except Exception:
-                        continue
-                schema = min(candidates, key=lambda c: c[:2])[2] if candidates else None
-            if schema is not None and schema.validation == "strict":
-                error = None
-            if error is not None and (
-                schema is None
-                or isinstance(error, ParseError)
-                or "XMLResourceParseError" in type(error).__name__
-            ):
-                raise _fail(path, error) from None
-            if error is not None:
-                errors = len(getattr(schema, "all_errors", []) or [])
-                notes.append(f"schema read leniently ({errors} errors, e.g. {_one_line(error)}): "
-                             "unresolved components not compared")  # fmt: skip
-    notes.extend(sorted({f"{_one_line(w.message)} (its components are not compared)" for w in caught
-                         if "Import" in type(w.message).__name__ or "Include" in type(w.message).__name__}))  # fmt: skip
-    return schema, notes
-
-
-def read_xsd(path: Path, *, direction: str = "response") -> ContractModel:
+def read_xsd(path: Path, *, direction: Reading = "response") -> ContractModel:
     """A bare XSD: every global element is a 'document' operation read in `direction`."""
-    schema, load_notes = _load_schema(path)
+    schema, load_notes = load_schema(path)
     reader = XsdReader()
     model = ContractModel(format="xsd", source=str(path), namespace=schema.target_namespace or None)
     model.notes.extend(load_notes)
     for qname, el in sorted(schema.elements.items()):
         op = Operation(id=f"element {_local(qname)}", meta={"namespace": _ns(qname)})
         msg = Message(key="document", root=reader.element_field(el, 1, 1))
-        if direction == "request":
-            op.request["document"] = msg
-        else:
-            op.responses["document"] = {"document": msg}
+        place_document(op, msg, direction)
         model.operations[op.id] = op
     if getattr(schema, "XSD_VERSION", "1.0") == "1.1":
         model.notes.append("read as XSD 1.1: assertions and alternatives are not compared")
@@ -429,7 +395,7 @@ def read_wsdl(path: Path) -> ContractModel:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            wsdl = Wsdl11Document(str(path), allow=_ALLOW)
+            wsdl = Wsdl11Document(str(path), allow=ALLOW_LOCAL)
         except (
             xmlschema.XMLSchemaException,
             WsdlParseError,
@@ -438,7 +404,7 @@ def read_wsdl(path: Path) -> ContractModel:
             ValueError,
             KeyError,
         ) as exc:
-            raise _fail(path, exc) from None
+            raise unreadable(path, exc) from None
     reader = XsdReader()
     model = ContractModel(format="wsdl", source=str(path), namespace=wsdl.target_namespace or None)
     actions: dict[str, Any] = {}
