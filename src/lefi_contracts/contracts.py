@@ -218,4 +218,3 @@ def _cached_registry(root: str) -> Registry:
 registry.cache_clear = _cached_registry.cache_clear  # type: ignore[attr-defined]  # tests reload a changed tree
 
 
-_version_sort_key = version_sort_key  # old private name, still imported by compat/__init__.py

@@ -18,6 +18,8 @@ from typing import cast
 from lefi_contracts.compat.diff import deep_recursion, diff_models
 from lefi_contracts.compat.findings import DiffReport, Finding
 from lefi_contracts.compat.model import MODE_READING, ContractModel, EnumPolicy, Mode, Reader, Reading
+from lefi_contracts.contracts import Registry
+from lefi_contracts.contracts import registry as default_registry
 from lefi_contracts.errors import ContractError, UsageError
 
 __all__ = [
@@ -40,7 +42,11 @@ _UNEXPECTED = (AttributeError, TypeError, KeyError, IndexError, ValueError, Recu
 
 
 def load_contract_model(
-    source: str | Path, *, direction: Reading = "response", mode: Mode | None = None
+    source: str | Path,
+    *,
+    direction: Reading = "response",
+    mode: Mode | None = None,
+    registry: Registry | None = None,
 ) -> ContractModel:
     """A registry version number ("8") or a path to an XSD, WSDL, OpenAPI or JSON Schema file.
 
@@ -51,7 +57,7 @@ def load_contract_model(
         if mode not in MODE_READING:
             raise UsageError(f"unknown mode {mode!r} (backward, forward, full)")
         direction = MODE_READING[mode]
-    path = _resolve(str(source))
+    path = _resolve(str(source), registry)
     if not path.is_file():
         raise ContractError(f"contract file not found: {path}")
     st = path.stat()
@@ -96,7 +102,7 @@ def _load(path: Path, direction: Reading) -> ContractModel:
     raise UsageError(f"{path}: unknown contract format (expected .xsd, .wsdl, .yaml, .json)")
 
 
-def _resolve(source: str) -> Path:
+def _resolve(source: str, registry: Registry | None = None) -> Path:
     """Registry versions resolve to their WSDL (SOAP) or OpenAPI (REST) file."""
     if (
         Path(source).exists()
@@ -104,9 +110,7 @@ def _resolve(source: str) -> Path:
         or ("." in Path(source).name and not source.lstrip("v").isdigit())
     ):
         return Path(source)
-    from lefi_contracts.contracts import registry
-
-    v = registry().get(source)
+    v = (registry or default_registry()).get(source)
     kinds = ("wsdl", "xsd") if v.transport == "soap" else ("openapi",)
     for kind in kinds:
         if kind in v.contract_files:
@@ -118,12 +122,10 @@ def _is_version(source: str) -> bool:
     return not Path(source).exists() and source.lstrip("v").replace(".", "").isdigit()
 
 
-def _default_mapping(old: str, new: str) -> Path | None:
-    from lefi_contracts.contracts import registry
-
+def _default_mapping(old: str, new: str, registry: Registry | None = None) -> Path | None:
     if not (_is_version(old) and _is_version(new)):
         return None
-    p = registry().root / "mappings" / f"v{old.lstrip('v')}-v{new.lstrip('v')}.yaml"
+    p = (registry or default_registry()).root / "mappings" / f"v{old.lstrip('v')}-v{new.lstrip('v')}.yaml"
     return p if p.is_file() else None
 
 
@@ -146,15 +148,17 @@ def diff_versions(
     mapping: Path | None = None,
     samples: int = 20,
     mode: str = DEFAULT_MODE,
+    registry: Registry | None = None,
 ) -> DiffReport:
     """Diff two registry versions or files; XML vs JSON goes through the declared mapping."""
     _check_options(reader, enum_policy, mode)
     m = cast(Mode, mode)
-    om, nm = load_contract_model(old, mode=m), load_contract_model(new, mode=m)
+    om = load_contract_model(old, mode=m, registry=registry)
+    nm = load_contract_model(new, mode=m, registry=registry)
     if om.validator_kind != nm.validator_kind:
         from lefi_contracts.compat.mapping import cross_format, load_mapping
 
-        mpath = mapping or _default_mapping(old, new)
+        mpath = mapping or _default_mapping(old, new, registry)
         if mpath is None:
             raise UsageError(f"{old} and {new} differ in format: a mapping file is needed (--mapping)")
         return cross_format(om, nm, load_mapping(Path(mpath)), old, new)
@@ -191,21 +195,22 @@ def diff_against_active(
     samples: int = 20,
     mode: str = DEFAULT_MODE,
     enum_policy: str = "default",
+    registry: Registry | None = None,
 ) -> list[DiffReport]:
     """Transitive check: the new version against every earlier version still served.
 
     'Still active' means not retired: deprecated versions are still served and still have consumers.
     An earlier version of another format is compared through its mapping when one exists.
     """
-    from lefi_contracts.contracts import registry, version_sort_key
+    from lefi_contracts.contracts import version_sort_key
 
-    reg = registry()
+    reg = registry or default_registry()
     new = reg.get(new_version)
     out = []
     for v in reg.served():
         if version_sort_key(v.number) >= version_sort_key(new.number):
             continue
-        if v.transport != new.transport and _default_mapping(v.number, new.number) is None:
+        if v.transport != new.transport and _default_mapping(v.number, new.number, reg) is None:
             continue
         out.append(
             diff_versions(
@@ -216,6 +221,7 @@ def diff_against_active(
                 samples=samples,
                 mode=mode,
                 enum_policy=enum_policy,
+                registry=reg,
             )
         )
     return out
