@@ -28,7 +28,7 @@ DEFAULT_MODE = "forward"
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("diff", help="compatibility of two contracts (versions or schema files)")
     p.add_argument(
-        "contracts", nargs="*", metavar="OLD NEW", help="old and new contract (or NEW with --transitive)"
+        "sources", nargs="*", metavar="OLD NEW", help="old and new contract (or NEW with --transitive)"
     )
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     p.add_argument("--fail-on", choices=["breaking", "potential"], default="breaking")
@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    names = list(args.contracts)
+    names = list(args.sources)
     if args.transitive:
         if len(names) != 1:
             raise UsageError(
