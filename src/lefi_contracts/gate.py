@@ -236,11 +236,11 @@ def _unavailable_message(down: list[Unavailable]) -> str:
     if first.until is not None:
         local = first.until.astimezone()
         return (
-            f"target unavailable: in its maintenance window until {local.isoformat(timespec='seconds')} "
+            f"in its maintenance window until {local.isoformat(timespec='seconds')} "
             f"(Retry-After {first.retry_after:.0f} s; versions {', '.join(d.version for d in down)}): "
             "not a contract failure"
         )
-    return f"target unavailable: {first.reason}"
+    return first.reason
 
 
 def wait_until_available(
@@ -452,6 +452,8 @@ def _compat_result(
     report: Any, v: VersionInfo, name: str, info: bool, started: float, seconds: float
 ) -> CheckResult:
     """Breaking findings fail the check unless it is for information (differences between versions)."""
+    from lefi_contracts.report.compat_pages import findings_attachment
+
     findings = list(getattr(report, "findings", []) or [])
     counts = {k: report.count(k) for k in ("breaking", "potentially breaking", "compatible")}
     try:
@@ -473,7 +475,7 @@ def _compat_result(
         duration=seconds,
         started=started,
         parameters={"check": name},
-        attachments=[Attachment("findings", rendered[:200000])] if findings else [],
+        attachments=[Attachment("findings", rendered[:200000]), findings_attachment(report)] if findings else [],
     )
 
 
@@ -786,9 +788,6 @@ def run_gate(opts: GateOptions) -> GateOutcome:
         results, opts, reports, versions, exit_code, message, target_url, notes, phase_times, progress, started_wall,
         time.perf_counter() - t0,
     )  # fmt: skip
-    progress.verdict(
-        outcome.exit_code, f"gate: {outcome.verdict}: {outcome.message} -> {outcome.summary_path}"
-    )
     return outcome
 
 
@@ -817,6 +816,7 @@ def _write_reports(
         write_summary,
     )
     from lefi_contracts.report.masking import mask_files
+    from lefi_contracts.report.matrix_svg import write_matrix_attachment
 
     t_reports = time.perf_counter()
     allure_dir = reports / "allure-results"
@@ -836,6 +836,7 @@ def _write_reports(
     (reports / "results.ndjson").write_text(
         "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in results), encoding="utf-8"
     )
+    write_matrix_attachment(results, [v.number for v in versions], allure_dir)
     html_path = None
     if opts.html:
         html = build_html_report(allure_dir, reports / "allure-report")
