@@ -5,6 +5,7 @@ summary.md, summary.json, summary.html and the SVG picture all draw from this on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -63,22 +64,39 @@ class Cell:
         """The result a cell links to: the first failure, else the first result."""
         return next((r for r in self.results if r.failed), self.results[0] if self.results else None)
 
-    def text(self) -> str:
+    def text(self, *, short: bool = False) -> str:
         """What the cell says besides its mark: failed/checks, the information, what was not verified."""
         state = self.state
         if state == BROKEN:
             return f"{self.failed}/{len(self.results)}"
         if state == INFORMATION:
-            return "; ".join(sorted({_info(r) for r in self.results if _info(r)}))[:80]
+            return information_text(self.results, short=short)
         if state == NOT_VERIFIED:
-            return f"{sum(r.status == 'skipped' for r in self.results)} not verified"
+            skipped = sum(r.status == "skipped" for r in self.results)
+            return (
+                f"{skipped}/{len(self.results)}"
+                if short
+                else f"{skipped} of {len(self.results)} not verified"
+            )
         return ""
 
 
-def _info(r: CheckResult) -> str:
-    msg = r.message.replace("(information)", "").strip()
-    parts = [p.strip() for p in msg.split(",") if p.strip() and not p.strip().startswith("0 ")]
-    return ", ".join(parts)
+_COUNT = re.compile(r"(\d+) (breaking|potentially breaking|compatible)")
+
+
+def information_text(results: Sequence[CheckResult], *, short: bool = False) -> str:
+    """Differences summed over the diffs of a cell ("3 breaking, 12 compatible (3 diffs)"); short: the worst kind."""
+    sums: dict[str, int] = {"breaking": 0, "potentially breaking": 0, "compatible": 0}
+    for r in results:
+        for n, kind in _COUNT.findall(r.message):
+            sums[kind] += int(n)
+    if not any(sums.values()):
+        return f"{len(results)} diff(s)" if not short else ""
+    if short:
+        kind = next(k for k, n in sums.items() if n)
+        return f"{sums[kind]} {kind.replace('potentially breaking', 'potential')}"
+    parts = ", ".join(f"{n} {k}" for k, n in sums.items() if n)
+    return parts + (f" ({len(results)} diffs)" if len(results) > 1 else "")
 
 
 @dataclass

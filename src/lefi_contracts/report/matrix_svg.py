@@ -116,8 +116,9 @@ def render_svg(
                 },
             )
             detail = cell.text()
+            short = cell.text(short=True)
             _el(rect, "title", f"{row.title} · v{version}: {state}" + (f" ({detail})" if detail else ""))
-            label = f"{MARKS[state]} {detail}".strip() if detail else f"{MARKS[state]} {state}"
+            label = f"{MARKS[state]} {short}" if short else f"{MARKS[state]} {state}"
             _el(
                 group,
                 "text",
