@@ -133,7 +133,7 @@ def test_progress_is_plain_when_not_a_terminal_and_silent_when_quiet() -> None:
     p.note("Node missing")
     out = buf.getvalue()
     assert "\033[" not in out and "\r" not in out
-    assert "v8 scenarios" in out and "2/2 checks, 1 failed" in out and out.count("Node missing") == 1
+    assert "v8 scenarios" in out and " 2 checks, 1 failed" in out and out.count("Node missing") == 1
     quiet = io.StringIO()
     q = Progress(stream=quiet, quiet=True)
     q.start_phase("fuzz", "9")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ STYLE = (
     "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4em;vertical-align:top;"
     "text-align:left}th{background:#f0f0f0}.verdict{color:#fff;padding:.1em .5em;border-radius:3px;"
     "white-space:nowrap}.path{font-family:monospace;font-size:90%}.arrow{color:#888}"
-    ".witness{margin:.4em 0;overflow-x:auto}.note{color:#555;font-size:90%}.info{color:#1565c0}"
+    "td{overflow-wrap:anywhere}.witness pre{white-space:pre-wrap}.witness{margin:.4em 0}.note{color:#555;font-size:90%}.info{color:#1565c0}"
 )
 
 
@@ -44,8 +45,22 @@ def _findings_doc(r: CheckResult) -> dict[str, Any] | None:
     return None
 
 
-def highlight(document: str) -> str:
-    """The witness as highlighted HTML (XML or JSON by its first character), pretty-printed when it parses."""
+def _marked_lines(text: str, paths: Sequence[str | None]) -> list[int]:
+    """The lines of the witness that hold the element or property a finding is about (its path's last name)."""
+    names = {re.split(r"[/.\s]", p.strip("/"))[-1] for p in paths if p}
+    names = {n for n in names if n and n not in ("*", "-")}
+    if not names:
+        return []
+    return [
+        n
+        for n, line in enumerate(text.splitlines(), 1)
+        if any(f"<{name}" in line or f":{name}" in line or f'"{name}"' in line for name in names)
+    ]
+
+
+def highlight(document: str, paths: Sequence[str | None] = ()) -> str:
+    """The witness as highlighted HTML (XML or JSON by its first character), pretty-printed when it parses; the
+    lines of the element the finding is about are marked."""
     from pygments import highlight as pyg_highlight
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import JsonLexer, XmlLexer
@@ -65,7 +80,8 @@ def highlight(document: str) -> str:
             text = etree.tostring(etree.fromstring(text.encode("utf-8"), parser), pretty_print=True).decode()
         except Exception:  # a witness that is not well-formed XML is shown as it is
             pass
-    return pyg_highlight(text, lexer, HtmlFormatter(noclasses=True, nowrap=False, style="friendly"))
+    formatter = HtmlFormatter(noclasses=True, style="friendly", hl_lines=_marked_lines(text, paths))
+    return str(pyg_highlight(text, lexer, formatter))
 
 
 def _where(f: dict[str, Any]) -> str:
@@ -115,7 +131,7 @@ def render_page(r: CheckResult) -> str:
                 evidence += (
                     f'<div class="note">witness ({html.escape(str(f.get("witness_note") or ""))}):</div>'
                 )
-                evidence += f'<div class="witness">{highlight(str(f["witness"]))}</div>'
+                evidence += f'<div class="witness">{highlight(str(f["witness"]), (f.get("old_path"), f.get("new_path")))}</div>'
             if f.get("note"):
                 evidence += f'<div class="note">{html.escape(str(f["note"]))}</div>'
             parts.append(

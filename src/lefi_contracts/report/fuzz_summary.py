@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from lefi_contracts.results import CheckResult
 
+_HTTP_CODE = re.compile(r"(?:HTTP-?)?([1-5]\d\d)", re.IGNORECASE)
 _WORD_REPEAT = re.compile(r"^(\w+)(\s+\1\b)+", re.IGNORECASE)
 
 
@@ -34,7 +35,8 @@ def status_classes(statuses: str) -> dict[str, int]:
         key, _, count = item.partition("=")
         if not count.isdigit():
             continue
-        name = f"{key[0]}xx" if key.isdigit() and len(key) == 3 else key
+        code = _HTTP_CODE.fullmatch(key)
+        name = f"{code.group(1)[0]}xx" if code else key
         out[name] = out.get(name, 0) + int(count)
     return out
 
@@ -52,7 +54,7 @@ def fuzz_lines(results: Sequence[CheckResult], link: Callable[[CheckResult], str
     for r in fuzz:
         groups.setdefault(_group_key(r), []).append(r)
     lines = [
-        "| version | operation | cases | 2xx | 4xx | 5xx | SOAP faults | checks | failed |",
+        "| version | operation | cases | 2xx | 4xx | 5xx | SOAP fault codes | checks | failed |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for (version, operation, kind), rows in groups.items():
