@@ -120,7 +120,7 @@ class Progress:
             count.failed += int(result.failed)
             if self._live is not None and count.task is not None:
                 failed = f"[red]{count.failed} failed[/red]" if count.failed else ""
-                self._live.update(count.task, completed=count.done, failed=failed)
+                self._live.update(count.task, completed=count.done, failed=failed, refresh=True)
             elif not self.tty and time.perf_counter() - self._last_line >= HEARTBEAT:
                 self._last_line = time.perf_counter()
                 heartbeat = "  ".join(f"{c.label.strip()} {c.done}" for c in self._counts.values())
