@@ -113,7 +113,7 @@ class Progress:
     def on_result(self, result: CheckResult) -> None:
         heartbeat = ""
         with self._lock:
-            count = self._counts.get(result.version or "") or next(iter(self._counts.values()), None)
+            count = self._count_for(result.version or "")
             if count is None:
                 return
             count.done += 1
@@ -126,6 +126,21 @@ class Progress:
                 heartbeat = "  ".join(f"{c.label.strip()} {c.done}" for c in self._counts.values())
         if heartbeat:
             self._write(f"{heartbeat} checks so far")
+
+    def _count_for(self, version: str) -> _Count | None:
+        """The count a result adds to: its version's; in a phase of one version (or all), that one; a result of
+        no version in a phase of several gets an "all" count of its own (never added to another version's)."""
+        if version in self._counts:
+            return self._counts[version]
+        if len(self._counts) == 1:
+            return next(iter(self._counts.values()))
+        if not self._counts:
+            return None
+        key = version or ""
+        count = self._counts[key] = _Count(f"{'v' + key if key else 'all':>4} {self._phase:<11}", None)
+        if self._live is not None:
+            count.task = self._live.add_task(count.label, total=None, failed="")
+        return count
 
     def _status(self, count: _Count, *, final: bool) -> str:
         # At the end a phase's count is what ran: a planned total it did not reach (a comparison with no
