@@ -256,3 +256,20 @@ def test_ci_files_pass_their_schema(schema: str, name: str) -> None:
         timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_unavailable_target_verdict_is_said_once_without_repeating_itself(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    from lefi_contracts.cli import main
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = main(["gate", "--target", f"http://127.0.0.1:{port}", "--reports", str(tmp_path), "--quiet"])
+    out, err = capsys.readouterr()
+    assert code == 3
+    assert out.count("target unavailable") == 1 and "target unavailable: target unavailable" not in out + err
+    assert "gate:" not in err  # the verdict is the CLI's one line, not printed again by the library

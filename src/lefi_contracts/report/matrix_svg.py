@@ -81,6 +81,7 @@ def render_svg(
     _el(svg, "rect", x=0, y=0, width=f"{width:.0f}", height=f"{height:.0f}", fill="#ffffff")
     if title:
         _el(svg, "text", title, x=PAD, y=PAD + 18, font_size=15, font_weight="bold", fill="#000000")
+    _el(svg, "text", "behaviour", x=PAD, y=top + 20, font_weight="bold", fill="#000")
     for n, version in enumerate(matrix.versions):
         x = label_w + PAD + n * CELL_W + CELL_W / 2
         _el(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lefi_contracts.report.behaviours import behaviour_of, row_title
-from lefi_contracts.report.fuzz_summary import fuzz_lines
+from lefi_contracts.report.fuzz_summary import display_name, fuzz_lines
 from lefi_contracts.report.matrix import (
     BROKEN,
     HELD,
@@ -114,7 +114,8 @@ def render_markdown(
             seen.add(key)
             where = f"v{r.version}" if r.version else "all versions"
             href = link(r)
-            name = f"[{_md_escape(r.name)}]({href})" if href else _md_escape(r.name)
+            shown = _md_escape(display_name(r))
+            name = f"[{shown}]({href})" if href else shown
             lines.append(
                 f"- **{_md_escape(behaviour_title(r))}** in **{where}** ({r.phase}): {name}: {_short(r.message)}"
             )
@@ -199,7 +200,7 @@ def summary_json(
                 "behaviour": behaviour_title(r),
                 "version": r.version,
                 "phase": r.phase,
-                "name": r.name,
+                "name": display_name(r),
                 "status": r.status,
                 "message": r.message,
                 "reproducer": r.reproducer,
@@ -211,7 +212,7 @@ def summary_json(
         "compat": [
             {
                 "version": r.version,
-                "name": r.name,
+                "name": display_name(r),
                 "status": r.status,
                 "message": r.message,
                 "page": compat_page(r),
