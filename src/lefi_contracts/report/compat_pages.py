@@ -11,6 +11,7 @@ import contextlib
 import html
 import json
 import re
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -148,7 +149,9 @@ def render_page(r: CheckResult) -> str:
 
 
 def write_compat_pages(results: Sequence[CheckResult], out_dir: Path) -> list[Path]:
-    """A page for every compat result that has findings; returns the pages written."""
+    """A page for every compat result that has findings (the folder is this run's: earlier pages go); returns
+    the pages written."""
+    shutil.rmtree(out_dir, ignore_errors=True)
     pages = []
     for r in results:
         if r.phase != "compat" or not r.attachments:

@@ -6,6 +6,7 @@ script, no external resource: it opens from a CI artifact or from disk.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -19,9 +20,12 @@ _XML_DECL = re.compile(r"^<\?xml[^>]*\?>\s*")
 
 
 def render_summary_html(markdown: str, svg: str | None) -> str:
-    from markdown_it import MarkdownIt
-
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    try:
+        from markdown_it import MarkdownIt
+    except ImportError:  # markdown-it-py comes with rich (schemathesis); without it the Markdown as text
+        body = f"<pre>{html.escape(markdown)}</pre>"
+    else:
+        body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
     if svg:
         inline = _XML_DECL.sub("", svg)
         body = re.sub(
