@@ -475,7 +475,9 @@ def _compat_result(
         duration=seconds,
         started=started,
         parameters={"check": name},
-        attachments=[Attachment("findings", rendered[:200000]), findings_attachment(report)] if findings else [],
+        attachments=[Attachment("findings", rendered[:200000]), findings_attachment(report)]
+        if findings
+        else [],
     )
 
 
