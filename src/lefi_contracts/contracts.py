@@ -216,5 +216,3 @@ def _cached_registry(root: str) -> Registry:
 
 
 registry.cache_clear = _cached_registry.cache_clear  # type: ignore[attr-defined]  # tests reload a changed tree
-
-

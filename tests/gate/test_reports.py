@@ -91,7 +91,7 @@ def test_summary_matrix_names_the_broken_behaviour_and_version(tmp_path: Path) -
     assert cells[1] == "–" and cells[2].startswith("[✘ 1/1](r/index.html#/6)") and cells[3].startswith("[✔")
     assert "**Förebyggande sjukpenning** in **v6**" in text
     data = json.loads(js.read_text(encoding="utf-8"))
-    assert data["verdict"] == "broken" and data["matrix"]["Förebyggande sjukpenning"]["6"] == "failed"
+    assert data["verdict"] == "broken" and data["matrix"]["Förebyggande sjukpenning"]["6"] == "broken"
     assert {(b["behaviour"], b["version"]) for b in data["broken"]} == {
         ("Förebyggande sjukpenning", "6"),
         ("fuzzing", "6"),
@@ -133,7 +133,7 @@ def test_progress_is_plain_when_not_a_terminal_and_silent_when_quiet() -> None:
     p.note("Node missing")
     out = buf.getvalue()
     assert "\033[" not in out and "\r" not in out
-    assert "v8 scenarios" in out and "2/2 checks, 1 failed" in out and out.count("Node missing") == 1
+    assert "v8 scenarios" in out and " 2 checks, 1 failed" in out and out.count("Node missing") == 1
     quiet = io.StringIO()
     q = Progress(stream=quiet, quiet=True)
     q.start_phase("fuzz", "9")

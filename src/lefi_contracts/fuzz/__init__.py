@@ -99,6 +99,9 @@ def _results(outcome: OperationOutcome, result: FuzzResult) -> list[CheckResult]
             "operation": outcome.operation,
             "check": check,
             "kind": outcome.kind,
+            "cases": str(outcome.cases),  # counts for the report (report.fuzz_summary)
+            "statuses": " ".join(f"{k}={v}" for k, v in sorted(outcome.statuses.items())),
+            "failing_cases": str(outcome.failing_cases.get(check, 0)),
         }
         name = f"fuzz {outcome.kind} {outcome.operation}: {check}"
         share = outcome.duration / max(len(outcome.checks), 1)

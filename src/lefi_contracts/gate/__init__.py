@@ -33,6 +33,7 @@ from lefi_contracts.gate.phases import PHASES, load_phase
 from lefi_contracts.gate.probe import parse_retry_after, wait_until_available
 from lefi_contracts.gate.verdict import decide, missing_checks
 from lefi_contracts.progress import Progress
+from lefi_contracts.report.html import history_file
 from lefi_contracts.report.run_reports import GateReports, RunEnd
 from lefi_contracts.report.summary import SummaryInput
 from lefi_contracts.results import CheckResult, PhaseName, ResultStream
@@ -89,7 +90,9 @@ def run_gate(opts: GateOptions, registry: Registry | None = None) -> GateOutcome
     stream = ResultStream()
     stream.subscribe(progress.on_result)
     folder = ReportFolder(opts.reports_dir)
-    reports = GateReports(folder.staging, html=opts.html)
+    reports = GateReports(
+        folder.staging, html=opts.html, history=history_file(opts.reports_dir / "allure-report")
+    )
     started, t0 = dt.datetime.now().astimezone(), time.perf_counter()
     exit_code, message, shown_target = EXIT_OK, "", opts.target or "embedded reference provider"
     ctx: RunContext | None = None
@@ -157,7 +160,4 @@ def run_gate(opts: GateOptions, registry: Registry | None = None) -> GateOutcome
         info.notes,
         shown_target,
     )
-    progress.verdict(
-        outcome.exit_code, f"gate: {outcome.verdict}: {outcome.message} -> {outcome.summary_path}"
-    )
-    return outcome
+    return outcome  # the verdict is printed once, by the caller (cli/gate.py)

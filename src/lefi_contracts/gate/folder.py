@@ -8,6 +8,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from lefi_contracts.report.summary import COMPAT_DIR, MATRIX_SVG, SUMMARY_HTML
+
 # What a gate run writes into its folder; only these are replaced (a user's other files there are left alone).
 ENTRIES = (
     "allure-results",
@@ -15,6 +17,9 @@ ENTRIES = (
     "junit",
     "summary.md",
     "summary.json",
+    SUMMARY_HTML,
+    MATRIX_SVG,
+    COMPAT_DIR,
     "scenarios.ndjson",
     "results.ndjson",
 )

@@ -124,11 +124,11 @@ def _unavailable_message(down: list[Unavailable]) -> str:
     if first.until is not None:
         local = first.until.astimezone()
         return (
-            f"target unavailable: in its maintenance window until {local.isoformat(timespec='seconds')} "
+            f"in its maintenance window until {local.isoformat(timespec='seconds')} "
             f"(Retry-After {first.retry_after:.0f} s; versions {', '.join(d.version for d in down)}): "
             "not a contract failure"
         )
-    return f"target unavailable: {first.reason}"
+    return first.reason
 
 
 def wait_until_available(

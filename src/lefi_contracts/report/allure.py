@@ -12,6 +12,10 @@ import uuid as uuid_mod
 from collections.abc import Iterable
 from pathlib import Path
 
+from lefi_contracts.report.behaviours import KINDS, behaviour_of
+from lefi_contracts.report.behaviours import labels as behaviour_labels
+from lefi_contracts.report.behaviours import links as behaviour_links
+from lefi_contracts.report.fuzz_summary import display_name
 from lefi_contracts.results import CheckResult
 
 EPIC = "LEFI Online"
@@ -22,6 +26,7 @@ _MIME_EXT = {
     "text/xml": "xml",
     "text/markdown": "md",
     "text/html": "html",
+    "image/svg+xml": "svg",
 }
 
 
@@ -38,21 +43,15 @@ def result_uuid(result: CheckResult, index: int) -> str:
 
 
 def _labels(result: CheckResult) -> list[dict[str, str]]:
-    version = f"v{result.version}" if result.version else "all versions"
-    labels = [
+    """Per version first (parentSuite), then the behaviour (suite) and the phase (subSuite): see behaviours."""
+    pairs = [
         ("epic", EPIC),
-        ("feature", result.behaviour or result.phase),
-        ("story", result.name),
-        ("parentSuite", version),
-        ("suite", result.phase),
-        ("subSuite", result.behaviour or result.phase),
-        ("tag", result.phase),
+        ("story", display_name(result)),
+        *behaviour_labels(result),
         ("framework", "lefi-contracts"),
         ("language", "python"),
     ]
-    if result.version:
-        labels.append(("tag", version))
-    return [{"name": n, "value": v} for n, v in labels]
+    return [{"name": n, "value": v} for n, v in pairs]
 
 
 def _parameters(result: CheckResult) -> list[dict[str, str]]:
@@ -77,13 +76,14 @@ def allure_result(result: CheckResult, index: int, attachments: list[dict[str, s
         "historyId": hid,
         "testCaseId": hid,
         "fullName": f"{result.phase}.v{result.version or 'all'}.{result.name}",
-        "name": f"{result.name} [v{result.version}]" if result.version else result.name,
+        "name": f"{display_name(result)} [v{result.version}]" if result.version else display_name(result),
         "status": "skipped" if result.status == "not verified" else result.status,  # no such Allure status
         "statusDetails": details,
         "stage": "finished",
         "start": start_ms,
         "stop": start_ms + int(result.duration * 1000),
         "labels": _labels(result),
+        "links": behaviour_links(result, behaviour_of(result)),
         "parameters": _parameters(result),
         "attachments": attachments,
         "steps": [],
@@ -118,10 +118,39 @@ def write_environment(out_dir: Path, values: dict[str, str]) -> None:
     (out_dir / "environment.properties").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+# Failure kinds (report.behaviours.failure_kind, label "failureKind"): Allure 3 matches on the label; the first
+# category that matches a result holds it.
+def _category(name: str, matchers: dict[str, object]) -> dict[str, object]:
+    return {"name": name, "matchers": matchers}
+
+
+CATEGORIES: list[dict[str, object]] = [
+    _category("Target unavailable or a phase could not run", {"statuses": ["broken"]}),
+    *(
+        _category(
+            kind[0].upper() + kind[1:], {"statuses": ["failed"], "labels": {"failureKind": f"^{kind}$"}}
+        )
+        for kind in KINDS
+    ),
+]
+
+
 def write_categories(out_dir: Path) -> None:
-    """Categories group failures by phase in the report's Categories tab."""
+    """categories.json for Allure 2 (which cannot match labels): failed vs could not run."""
     cats = [
         {"name": "Check failures", "matchedStatuses": ["failed"]},
         {"name": "Could not run", "matchedStatuses": ["broken"]},
     ]
     (out_dir / "categories.json").write_text(json.dumps(cats, indent=1), encoding="utf-8")
+
+
+def write_global_attachment(out_dir: Path, name: str, content: str, mime: str) -> Path:
+    """A report-wide attachment (the matrix picture): Allure 3 shows `*-globals.json` attachments report-wide."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    key = hashlib.md5(name.encode("utf-8")).hexdigest()
+    source = f"{key}-attachment.{_MIME_EXT.get(mime, 'txt')}"
+    (out_dir / source).write_text(content, encoding="utf-8")
+    body = {"attachments": [{"name": name, "source": source, "type": mime}], "errors": []}
+    path = out_dir / f"{key}-globals.json"
+    path.write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path

@@ -26,14 +26,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _scenario(item: pytest.Item) -> tuple[str, str]:
-    """(feature name, scenario name with the Examples row filled in) of a pytest-bdd item, else (module, test)."""
+def _template(item: pytest.Item) -> Any:
     func = getattr(item, "obj", None)
     try:
         from pytest_bdd.scenario import scenario_wrapper_template_registry as registry
-    except ImportError:  # another pytest-bdd layout: fall back to the docstring pytest-bdd writes
-        registry = {}
-    template = registry.get(func) if func is not None else None
+    except ImportError:
+        return None
+    return registry.get(func) if func is not None else None
+
+
+def _feature_tags(item: pytest.Item) -> str:
+    """The feature's Gherkin tags, space separated: how a scenario finds its behaviour row (report.behaviours)."""
+    template = _template(item)
+    tags = getattr(getattr(template, "feature", None), "tags", None) or ()
+    return " ".join(sorted(str(t) for t in tags))
+
+
+def _scenario(item: pytest.Item) -> tuple[str, str]:
+    """(feature name, scenario name with the Examples row filled in) of a pytest-bdd item, else (module, test)."""
+    func = getattr(item, "obj", None)
+    template = _template(item)  # None in another pytest-bdd layout: the docstring pytest-bdd writes instead
     if template is not None:
         try:
             rendered = template.render(_example(item))
@@ -65,16 +77,24 @@ class _Writer:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("", encoding="utf-8")
         self.seen: set[str] = set()
+        self.config: pytest.Config | None = None
 
     def write(self, result: CheckResult) -> None:
         with _LOCK, self.path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        terminal = self.config.pluginmanager.get_plugin("terminalreporter") if self.config else None
+        if terminal is not None:
+            # One line a result on pytest's output: the gate reads that output line by line and counts the
+            # NDJSON as it grows, so its progress moves while the scenarios run (not only when they end).
+            terminal.write("\n", flush=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption("--lefi-results", default=None)
     if path:
-        config.stash[_KEY] = _Writer(Path(path))
+        writer = _Writer(Path(path))
+        writer.config = config
+        config.stash[_KEY] = writer
 
 
 _KEY: pytest.StashKey[_Writer] = pytest.StashKey()
@@ -105,6 +125,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
             message = (err[0][1:].strip() if err else (lines[-1] if lines else status))[:500]
             details = longrepr[-4000:]
         params = {k: v for k, v in _example(item).items() if k != "version"}
+        params["feature_tags"] = _feature_tags(item)
         writer.write(
             CheckResult(
                 phase="scenarios",
@@ -119,3 +140,31 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
                 attachments=[Attachment(s, c) for s, c in report.sections if s.startswith("Captured")][:3],
             )
         )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    """Label the scenario's Allure result as ours are labelled (version, behaviour, phase, links), so the report's
+    tree and tag filters read per version: allure-pytest-bdd has scheduled the result by now (trylast)."""
+    try:
+        import allure
+    except ImportError:
+        return
+    from lefi_contracts.report.behaviours import behaviour_of, labels, links
+
+    item = request.node
+    result = CheckResult(
+        phase="scenarios",
+        name=str(getattr(scenario, "name", item.name)),
+        status="passed",
+        version=_version(item),
+        behaviour=str(getattr(feature, "name", "")) or None,
+        parameters={"feature_tags": _feature_tags(item)},
+    )
+    present = set(_feature_tags(item).split())
+    for name, value in labels(result):
+        if name == "feature" or (name == "tag" and value in present):
+            continue  # allure-pytest-bdd writes the feature and the Gherkin tags itself
+        allure.dynamic.label(name, value)
+    for link in links(result, behaviour_of(result)):
+        allure.dynamic.link(link["url"], name=link["name"])

@@ -106,12 +106,53 @@ def result_link(report_href: str, uuid: str) -> str:
     return f"{report_href}#/{allure3_id(uuid)}"
 
 
+HISTORY_FILE = "history/allure-history.jsonl"  # under the reports folder: CI keeps it from run to run
+HISTORY_LIMIT = 30
+TREE = ["parentSuite", "suite", "subSuite"]  # version, behaviour, phase (report.behaviours.labels)
+
+
+def history_file(report_dir: Path) -> Path:
+    """Where a report's history lives: beside the report, in a folder the gate never clears."""
+    return report_dir.resolve().parent / HISTORY_FILE
+
+
+def allure_config(name: str, report_dir: Path, history: Path | None) -> dict[str, object]:
+    """The Allure 3 configuration: single file, the tree per version, history and the failure categories."""
+    from lefi_contracts.report.allure import CATEGORIES
+
+    options = {"singleFile": True, "reportName": name, "reportLanguage": "en", "groupBy": TREE}
+    config: dict[str, object] = {
+        "name": name,
+        "output": str(report_dir),
+        "plugins": {"awesome": {"options": options}},
+        "categories": {"rules": CATEGORIES},
+    }
+    if history is not None:
+        config.update(historyPath=str(history), historyLimit=HISTORY_LIMIT, appendHistory=True)
+    return config
+
+
 def build_html_report(
-    results_dir: Path, report_dir: Path, *, name: str = "LEFI Online release gate", install: bool = True
+    results_dir: Path,
+    report_dir: Path,
+    *,
+    name: str = "LEFI Online release gate",
+    install: bool = True,
+    history: Path | bool | None = True,
 ) -> HtmlReport:
-    """Generate report_dir/index.html (single file) from results_dir; never raises for a missing tool."""
+    """Generate report_dir/index.html (single file) from results_dir; never raises for a missing tool.
+
+    history: True keeps the run in history_file(report_dir) (trend graphs across runs), a Path keeps it there,
+    False or None keeps none."""
     started = time.perf_counter()
     results_dir, report_dir = results_dir.resolve(), report_dir.resolve()  # allure runs in a temporary cwd
+    history_path: Path | None = None
+    if history is True:
+        history_path = history_file(report_dir)
+    elif isinstance(history, Path):
+        history_path = history.resolve()
+    if history_path is not None:
+        history_path.parent.mkdir(parents=True, exist_ok=True)
     exe, note = ensure_allure(install=install)
     if exe is None:
         return HtmlReport(None, note, time.perf_counter() - started)
@@ -120,15 +161,8 @@ def build_html_report(
     report_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lefi-allure-") as tmp:
         config = Path(tmp) / "allurerc.mjs"
-        options = {"singleFile": True, "reportName": name, "reportLanguage": "en"}
-        config.write_text(
-            "export default "
-            + json.dumps(
-                {"name": name, "output": str(report_dir), "plugins": {"awesome": {"options": options}}}
-            )
-            + ";\n",
-            encoding="utf-8",
-        )
+        body = allure_config(name, report_dir, history_path)
+        config.write_text("export default " + json.dumps(body, ensure_ascii=False) + ";\n", encoding="utf-8")
         try:
             proc = subprocess.run(
                 [str(exe), "generate", str(results_dir), "-c", str(config)],

@@ -59,9 +59,9 @@ def junit_tree(results: Iterable[CheckResult], *, name: str = "lefi-contracts ga
             props = {"behaviour": r.behaviour or "", "version": r.version or "", **r.parameters}
             if any(props.values()):
                 pe = etree.SubElement(case, "properties")
-                for k, v in props.items():
-                    if v:
-                        etree.SubElement(pe, "property", name=k, value=_clean(str(v)))
+                for key, value in props.items():
+                    if value:
+                        etree.SubElement(pe, "property", name=key, value=_clean(str(value)))
             body = "\n\n".join(
                 x for x in (r.details, f"reproducer:\n{r.reproducer}" if r.reproducer else "") if x
             )

@@ -17,6 +17,7 @@ from lefi_contracts.report.allure import write_allure_results, write_environment
 from lefi_contracts.report.html import build_html_report, result_link
 from lefi_contracts.report.junit import write_junit
 from lefi_contracts.report.masking import mask_files, scan_for_identity_numbers
+from lefi_contracts.report.matrix_svg import write_matrix_attachment
 from lefi_contracts.report.summary import SummaryInput, write_summary
 from lefi_contracts.results import CheckResult, ResultStream
 
@@ -87,6 +88,7 @@ class AllureWriter(_Collecting):
         self.uuids = write_allure_results(ours, self.folder)
         self.uuids.update(scenario_uuids(self.folder, self.results))
         write_environment(self.folder, end.environment)
+        write_matrix_attachment(self.results, end.info.versions, self.folder)
 
 
 class JunitWriter(_Collecting):
@@ -101,8 +103,8 @@ class JunitWriter(_Collecting):
 class HtmlWriter:
     """allure-report/index.html (single file) from the Allure results; a missing tool is a note, not a failure."""
 
-    def __init__(self, allure: AllureWriter, folder: Path) -> None:
-        self.allure, self.folder = allure, folder
+    def __init__(self, allure: AllureWriter, folder: Path, history: Path | None = None) -> None:
+        self.allure, self.folder, self.history = allure, folder, history
         self.path: Path | None = None
         self.note: str | None = None
 
@@ -113,7 +115,7 @@ class HtmlWriter:
         pass
 
     def shutdown(self, end: RunEnd) -> None:
-        html = build_html_report(self.allure.folder, self.folder)
+        html = build_html_report(self.allure.folder, self.folder, history=self.history or True)
         self.path, self.note = html.path, html.note
         if html.note:
             end.info.notes.append(html.note)
@@ -153,10 +155,12 @@ class SummaryWriter(_Collecting):
 class GateReports:
     """Every report of a gate run into one folder, in the order they depend on each other."""
 
-    def __init__(self, folder: Path, *, html: bool = True) -> None:
+    def __init__(self, folder: Path, *, html: bool = True, history: Path | None = None) -> None:
+        """history: the Allure history file (trend across runs); it lives beside the final report, not in a
+        staging folder that is swapped in at the end."""
         self.folder = folder
         self.allure = AllureWriter(folder / "allure-results")
-        self.html = HtmlWriter(self.allure, folder / "allure-report") if html else None
+        self.html = HtmlWriter(self.allure, folder / "allure-report", history) if html else None
         self.summary = SummaryWriter(folder, self.html)
         self.handlers: list[ResultHandler] = [
             NdjsonWriter(folder / "results.ndjson"),

@@ -11,11 +11,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lefi_contracts.report.behaviours import behaviour_of, row_title
+from lefi_contracts.report.fuzz_summary import display_name, fuzz_lines
+from lefi_contracts.report.matrix import (
+    BROKEN,
+    HELD,
+    INFORMATION,
+    MARKS,
+    MEANING,
+    NOT_APPLICABLE,
+    STATES,
+    build_matrix,
+)
 from lefi_contracts.results import CheckResult
 
-PASS, FAIL, NONE, UNVERIFIED = "✔", "✘", "–", "○"
+PASS, FAIL, NONE = "✔", "✘", "–"
+MATRIX_SVG = "matrix.svg"
+SUMMARY_HTML = "summary.html"
+COMPAT_DIR = "compat"
 VERDICTS = {0: "held", 1: "broken", 2: "usage error", 3: "target unavailable", 130: "interrupted"}
-STATUSES = ("passed", "failed", "broken", "skipped", "not verified")
+STATUSES = ("passed", "failed", "broken", "skipped", "not verified", "waived")
 
 
 @dataclass
@@ -35,31 +50,18 @@ class SummaryInput:
     strict: bool = False  # --strict: behaviours not verified on this target fail the gate
 
 
-def behaviour_of(r: CheckResult) -> str:
-    return r.behaviour or r.phase
+def behaviour_title(r: CheckResult) -> str:
+    """The row a result is shown in (report.behaviours): one name a behaviour, whichever phase checked it."""
+    return row_title(r, behaviour_of(r))
 
 
-def cell_status(rows: Sequence[CheckResult]) -> str:
-    """failed when any failed or broke, passed when something passed, otherwise n/a (nothing ran or all skipped)."""
-    if any(r.failed for r in rows):
-        return "failed"
-    if any(r.status == "passed" for r in rows):
-        return "passed"
-    if any(r.status == "not verified" for r in rows):
-        return "not verified"
-    return "n/a"
+def compat_page(r: CheckResult) -> str | None:
+    """The page of one compatibility diff (report.compat_pages), relative to the summary, when there are findings."""
+    if r.phase != "compat" or not r.attachments:
+        return None
+    from lefi_contracts.report.compat_pages import page_name
 
-
-def matrix(
-    results: Sequence[CheckResult], versions: Sequence[str]
-) -> dict[str, dict[str, list[CheckResult]]]:
-    """behaviour -> version -> results, behaviours in the order they first appear."""
-    out: dict[str, dict[str, list[CheckResult]]] = {}
-    for r in results:
-        if r.version is None or r.version not in versions:
-            continue
-        out.setdefault(behaviour_of(r), {v: [] for v in versions})[r.version].append(r)
-    return out
+    return f"{COMPAT_DIR}/{page_name(r)}"
 
 
 def _md_escape(text: str) -> str:
@@ -91,41 +93,36 @@ def render_markdown(
     if info.report_href:
         lines += [f"HTML report: [{info.report_href}]({info.report_href})", ""]
 
-    grid = matrix(results, info.versions)
-    if grid:
-        lines += ["## Version × behaviour", ""]
+    grid = build_matrix(results, info.versions)
+    if grid.rows:
+        lines += ["## Version × behaviour", "", f"![version × behaviour]({MATRIX_SVG})", ""]
         lines.append("| behaviour | " + " | ".join(f"v{v}" for v in info.versions) + " |")
         lines.append("|---|" + "---|" * len(info.versions))
-        for behaviour, by_version in grid.items():
+        for row in grid.rows:
             cells = []
             for v in info.versions:
-                rows = by_version[v]
-                status = cell_status(rows)
-                mark = {"passed": PASS, "failed": FAIL, "not verified": UNVERIFIED}.get(status, NONE)
-                target = next((r for r in rows if r.failed), rows[0] if rows else None)
-                href = link(target) if target is not None and status != "n/a" else None
-                count = f" {sum(r.failed for r in rows)}/{len(rows)}" if status == "failed" else ""
-                cells.append(f"[{mark}{count}]({href})" if href else f"{mark}{count}")
-            lines.append(f"| {_md_escape(behaviour)} | " + " | ".join(cells) + " |")
-        lines += [
-            "",
-            f"{PASS} held · {FAIL} broken (failed/checks) · {UNVERIFIED} not verified on this target · {NONE} not applicable or not run",
-            "",
-        ]
+                cell = row.cells[v]
+                state = cell.state
+                text = f"{MARKS[state]} {cell.text()}".strip()
+                href = link(cell.target) if cell.target is not None and state != NOT_APPLICABLE else None
+                cells.append(f"[{_md_escape(text)}]({href})" if href else _md_escape(text))
+            lines.append(f"| {_md_escape(row.title)} | " + " | ".join(cells) + " |")
+        lines += ["", " · ".join(f"{MARKS[s]} {MEANING[s]}" for s in STATES), ""]
 
     if failed:
         lines += ["## What broke", ""]
         seen: set[tuple[str, str | None]] = set()
         for r in failed:
-            key = (behaviour_of(r), r.version)
+            key = (behaviour_title(r), r.version)
             if key in seen:
                 continue
             seen.add(key)
             where = f"v{r.version}" if r.version else "all versions"
             href = link(r)
-            name = f"[{_md_escape(r.name)}]({href})" if href else _md_escape(r.name)
+            shown = _md_escape(display_name(r))
+            name = f"[{shown}]({href})" if href else shown
             lines.append(
-                f"- **{_md_escape(behaviour_of(r))}** in **{where}** ({r.phase}): {name}: {_short(r.message)}"
+                f"- **{_md_escape(behaviour_title(r))}** in **{where}** ({r.phase}): {name}: {_short(r.message)}"
             )
         lines.append("")
 
@@ -144,13 +141,17 @@ def render_markdown(
     if compat:
         lines += ["## Compatibility findings", ""]
         for r in compat:
-            mark = FAIL if r.failed else (PASS if r.status == "passed" else NONE)
-            lines.append(
-                f"- {mark} v{r.version or '-'} {_md_escape(r.name)}: {_short(r.message or r.status)}"
-            )
-            if r.failed and r.details:
-                lines += ["", "  ```", *("  " + ln for ln in r.details.splitlines()[:40]), "  ```", ""]
+            info_only = behaviour_of(r).information
+            state = BROKEN if r.failed else INFORMATION if info_only else HELD
+            mark = MARKS[state] if r.status != "skipped" else MARKS[NOT_APPLICABLE]
+            page = compat_page(r)
+            name = f"[{_md_escape(r.name)}]({page})" if page else _md_escape(r.name)
+            lines.append(f"- {mark} v{r.version or '-'} {name}: {_short(r.message or r.status)}")
         lines.append("")
+
+    fuzz = fuzz_lines(results, link)
+    if fuzz:
+        lines += ["## Fuzzing", "", *fuzz, ""]
 
     phases = _phase_counts(results, info.versions)
     if phases:
@@ -190,7 +191,7 @@ def _phase_counts(
 ) -> dict[str, dict[str, dict[str, int]]]:
     out: dict[str, dict[str, dict[str, int]]] = {}
     for r in results:
-        key = r.version if r.version in versions else "*"
+        key = r.version if r.version is not None and r.version in versions else "*"
         cell = out.setdefault(r.phase, {}).setdefault(key, dict.fromkeys(STATUSES, 0))
         cell[r.status] += 1
     return out
@@ -207,7 +208,7 @@ def _count_cell(c: dict[str, int] | None) -> str:
 def summary_json(
     results: Sequence[CheckResult], info: SummaryInput, link: Callable[[CheckResult], str | None]
 ) -> dict[str, object]:
-    grid = matrix(results, info.versions)
+    grid = build_matrix(results, info.versions)
     return {
         "verdict": VERDICTS.get(info.exit_code, "unknown"),
         "exit_code": info.exit_code,
@@ -219,14 +220,14 @@ def summary_json(
         "interrupted": info.interrupted,
         "counts": {s: sum(r.status == s for r in results) for s in STATUSES},
         "not_verified": [{"behaviour": b, "versions": vs} for b, vs in not_verified(results).items()],
-        "matrix": {b: {v: cell_status(rows) for v, rows in by_v.items()} for b, by_v in grid.items()},
+        "matrix": grid.states(),
         "phases": _phase_counts(results, info.versions),
         "broken": [
             {
-                "behaviour": behaviour_of(r),
+                "behaviour": behaviour_title(r),
                 "version": r.version,
                 "phase": r.phase,
-                "name": r.name,
+                "name": display_name(r),
                 "status": r.status,
                 "message": r.message,
                 "reproducer": r.reproducer,
@@ -236,7 +237,13 @@ def summary_json(
             if r.failed
         ],
         "compat": [
-            {"version": r.version, "name": r.name, "status": r.status, "message": r.message}
+            {
+                "version": r.version,
+                "name": display_name(r),
+                "status": r.status,
+                "message": r.message,
+                "page": compat_page(r),
+            }
             for r in results
             if r.phase == "compat"
         ],
@@ -252,11 +259,23 @@ def write_summary(
     info: SummaryInput,
     link: Callable[[CheckResult], str | None] = lambda r: None,
 ) -> tuple[Path, Path]:
-    """Write summary.md and summary.json into out_dir; returns both paths."""
+    """Write summary.md and summary.json into out_dir, with what they link to: the matrix picture
+    (matrix.svg), summary.html and a page per compatibility diff (compat/); returns (summary.md, summary.json)."""
+    from lefi_contracts.report.compat_pages import write_compat_pages
+    from lefi_contracts.report.matrix_svg import write_svg
+    from lefi_contracts.report.summary_html import write_summary_html
+
     out_dir.mkdir(parents=True, exist_ok=True)
     md, js = out_dir / "summary.md", out_dir / "summary.json"
-    md.write_text(render_markdown(results, info, link), encoding="utf-8")
+    grid = build_matrix(results, info.versions)
+    write_svg(
+        grid, out_dir / MATRIX_SVG, link, title=f"LEFI Online: {VERDICTS.get(info.exit_code, 'unknown')}"
+    )
+    write_compat_pages([r for r in results if r.phase == "compat"], out_dir / COMPAT_DIR)
+    markdown = render_markdown(results, info, link)
+    md.write_text(markdown, encoding="utf-8")
     js.write_text(
         json.dumps(summary_json(results, info, link), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
+    write_summary_html(markdown, out_dir / MATRIX_SVG, out_dir / SUMMARY_HTML)
     return md, js

@@ -18,6 +18,7 @@ from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.errors import ContractError, LefiContractsError, ResponseRejected
 from lefi_contracts.gate.context import RunContext, broken
 from lefi_contracts.gate.phases.base import EveryVersion
+from lefi_contracts.report.compat_pages import findings_attachment
 from lefi_contracts.results import Attachment, CheckResult, PhaseName
 
 CONTRACT_MAX_BYTES = 20_000_000
@@ -80,7 +81,9 @@ def compat_result(report: DiffReport, v: VersionInfo, name: str, info: bool, sta
         duration=time.time() - started,
         started=started,
         parameters={"check": name},
-        attachments=[Attachment("findings", rendered[:200000])] if findings else [],
+        attachments=[Attachment("findings", rendered[:200000]), findings_attachment(report)]
+        if findings
+        else [],
     )
 
 
