@@ -7,9 +7,10 @@ carries its state as data-* attributes and a tooltip (<title>).
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from lxml import etree as ET  # an explicit nsmap per document (ElementTree's prefix table is process-wide)
 
 from lefi_contracts.report.matrix import (
     BROKEN,
@@ -40,11 +41,8 @@ COLOURS = {
 CELL_W, CELL_H, PAD, CHAR_W, HEAD_H = 132, 26, 8, 7.0, 30
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
-
-def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str | float) -> ET.Element:
+def _el(parent: ET._Element, tag: str, text: str | None = None, **attrs: str | float) -> ET._Element:
     el = ET.SubElement(parent, f"{{{SVG_NS}}}{tag}", {k.replace("_", "-"): str(v) for k, v in attrs.items()})
     if text is not None:
         el.text = text
@@ -76,6 +74,7 @@ def render_svg(
             "font-size": "12",
             "role": "img",
         },
+        nsmap={None: SVG_NS, "xlink": XLINK_NS},
     )
     _el(svg, "title", title or "version × behaviour")
     _el(svg, "rect", x=0, y=0, width=f"{width:.0f}", height=f"{height:.0f}", fill="#ffffff")
@@ -136,7 +135,8 @@ def render_svg(
         _el(svg, "rect", x=x, y=y + 4, width=16, height=16, rx=3, fill=fill, **{"class": "legend"})
         _el(svg, "text", f"{MARKS[state]} {MEANING[state]}", x=x + 22, y=y + 17, fill="#000000", font_size=11)
     ET.indent(svg)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(svg, encoding="unicode") + "\n"
+    text = ET.tostring(svg, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n"
 
 
 def write_svg(

@@ -8,11 +8,13 @@ writes as results come, so an interrupted run still has every result it produced
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
+from lefi_contracts.personnummer import mask_text
 from lefi_contracts.report.allure import write_allure_results, write_environment
 from lefi_contracts.report.html import build_html_report, result_link
 from lefi_contracts.report.junit import write_junit
@@ -176,8 +178,15 @@ class GateReports:
             stream.subscribe(h.handle)
 
     def shutdown(self, end: RunEnd) -> None:
+        """Every writer gets its turn: one that breaks is a note in the reports after it, never a traceback
+        that leaves the rest unwritten (the gate never fails on its own output)."""
         for h in self.handlers:
-            h.shutdown(end)
+            try:
+                h.shutdown(end)
+            except Exception as exc:  # a writer's bug must not cost the other reports
+                note = f"report writer {type(h).__name__} failed: {type(exc).__name__}: {exc}"
+                end.info.notes.append(mask_text(note))
+                print(f"lefi-contracts: {mask_text(note)}", file=sys.stderr)
 
 
 def scenario_uuids(allure_dir: Path, results: Sequence[CheckResult]) -> dict[int, str]:

@@ -180,7 +180,7 @@ def not_verified(results: Sequence[CheckResult]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for r in results:
         if r.status == "not verified":
-            versions = out.setdefault(behaviour_of(r), [])
+            versions = out.setdefault(behaviour_title(r), [])
             if (r.version or "all") not in versions:
                 versions.append(r.version or "all")
     return out
