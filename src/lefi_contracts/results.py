@@ -12,12 +12,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from lefi_contracts.personnummer import mask_text
 
 Phase = Literal["compat", "scenarios", "validation", "fuzz", "consumers", "regression", "target"]
-Status = Literal["passed", "failed", "broken", "skipped"]
+Status = Literal["passed", "failed", "broken", "skipped", "waived"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class CheckResult:
     started: float = field(default_factory=time.time)
     parameters: dict[str, str] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
+    waiver: dict[str, Any] | None = None  # the waiver that accepted this failure (lefi_contracts.waivers)
 
     def __post_init__(self) -> None:
         # Masking at the source: no writer can forget it.

@@ -52,6 +52,8 @@ def _labels(result: CheckResult) -> list[dict[str, str]]:
     ]
     if result.version:
         labels.append(("tag", version))
+    if result.status == "waived":
+        labels.append(("tag", "waived"))
     return [{"name": n, "value": v} for n, v in labels]
 
 
@@ -72,14 +74,25 @@ def allure_result(result: CheckResult, index: int, attachments: list[dict[str, s
     if trace:
         details["trace"] = trace
     hid = history_id(result)
+    links: list[dict[str, str]] = []
+    status: str = result.status
+    if result.status == "waived" and result.waiver:
+        # Allure has no "waived": skipped, with the waiver's reason and its ticket as a link
+        status = "skipped"
+        details["message"] = f"waived: {result.waiver['reason']} (expires {result.waiver['expires']})" + (
+            f": {result.message}" if result.message else ""
+        )
+        ref = str(result.waiver["reference"])
+        links.append({"type": "issue", "name": ref, "url": ref if "://" in ref else ""})
     return {
         "uuid": result_uuid(result, index),
         "historyId": hid,
         "testCaseId": hid,
         "fullName": f"{result.phase}.v{result.version or 'all'}.{result.name}",
         "name": f"{result.name} [v{result.version}]" if result.version else result.name,
-        "status": result.status,
+        "status": status,
         "statusDetails": details,
+        "links": links,
         "stage": "finished",
         "start": start_ms,
         "stop": start_ms + int(result.duration * 1000),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lefi_contracts.results import CheckResult
 
-PASS, FAIL, NONE = "✔", "✘", "–"
+PASS, FAIL, NONE, WAIVED = "✔", "✘", "–", "⚑"
 VERDICTS = {0: "held", 1: "broken", 2: "usage error", 3: "target unavailable"}
 
 
@@ -30,6 +30,8 @@ class SummaryInput:
     report_href: str | None = None  # relative link to the HTML report, when it was built
     started: str = ""
     duration: float = 0.0
+    waivers: list[str] = field(default_factory=list)  # markdown lines (lefi_contracts.waivers.summary_lines)
+    waivers_json: list[dict[str, object]] = field(default_factory=list)
 
 
 def behaviour_of(r: CheckResult) -> str:
@@ -40,6 +42,8 @@ def cell_status(rows: Sequence[CheckResult]) -> str:
     """failed when any failed or broke, passed when something passed, otherwise n/a (nothing ran or all skipped)."""
     if any(r.failed for r in rows):
         return "failed"
+    if any(r.status == "waived" for r in rows):
+        return "waived"
     if any(r.status == "passed" for r in rows):
         return "passed"
     return "n/a"
@@ -94,13 +98,18 @@ def render_markdown(
             for v in info.versions:
                 rows = by_version[v]
                 status = cell_status(rows)
-                mark = {"passed": PASS, "failed": FAIL}.get(status, NONE)
+                mark = {"passed": PASS, "failed": FAIL, "waived": WAIVED}.get(status, NONE)
                 target = next((r for r in rows if r.failed), rows[0] if rows else None)
                 href = link(target) if target is not None and status != "n/a" else None
                 count = f" {sum(r.failed for r in rows)}/{len(rows)}" if status == "failed" else ""
                 cells.append(f"[{mark}{count}]({href})" if href else f"{mark}{count}")
             lines.append(f"| {_md_escape(behaviour)} | " + " | ".join(cells) + " |")
-        lines += ["", f"{PASS} held · {FAIL} broken (failed/checks) · {NONE} not applicable or not run", ""]
+        lines += [
+            "",
+            f"{PASS} held · {FAIL} broken (failed/checks) · {WAIVED} waived (a known failure accepted on purpose)"
+            f" · {NONE} not applicable or not run",
+            "",
+        ]
 
     if failed:
         lines += ["## What broke", ""]
@@ -147,6 +156,7 @@ def render_markdown(
         lines += ["## Time", "", "| phase | seconds |", "|---|---|"]
         lines += [f"| {k} | {v:.2f} |" for k, v in info.phase_times.items()]
         lines.append("")
+    lines += info.waivers
     if info.notes:
         lines += ["## Notes", ""] + [f"- {_md_escape(n)}" for n in info.notes] + [""]
     return "\n".join(lines)
@@ -161,7 +171,7 @@ def _phase_counts(
         cell = out.setdefault(r.phase, {}).setdefault(
             key, {"passed": 0, "failed": 0, "broken": 0, "skipped": 0}
         )
-        cell[r.status] += 1
+        cell[r.status] = cell.get(r.status, 0) + 1
     return out
 
 
@@ -185,7 +195,10 @@ def summary_json(
         "versions": list(info.versions),
         "started": info.started,
         "duration_seconds": round(info.duration, 3),
-        "counts": {s: sum(r.status == s for r in results) for s in ("passed", "failed", "broken", "skipped")},
+        "counts": {
+            s: sum(r.status == s for r in results)
+            for s in ("passed", "failed", "broken", "skipped", "waived")
+        },
         "matrix": {b: {v: cell_status(rows) for v, rows in by_v.items()} for b, by_v in grid.items()},
         "phases": _phase_counts(results, info.versions),
         "broken": [
@@ -207,6 +220,12 @@ def summary_json(
             for r in results
             if r.phase == "compat"
         ],
+        "waived": [
+            {"behaviour": behaviour_of(r), "version": r.version, "name": r.name, "waiver": r.waiver}
+            for r in results
+            if r.status == "waived"
+        ],
+        "waivers": info.waivers_json,
         "notes": info.notes,
         "phase_times": {k: round(v, 3) for k, v in info.phase_times.items()},
         "report": info.report_href,
