@@ -21,6 +21,7 @@ from lefi_contracts.client.transport import TlsConfig
 from lefi_contracts.contracts import default_contracts_dir
 from lefi_contracts.errors import ContractError, UsageError
 from lefi_contracts.results import Attachment, CheckResult
+from lefi_contracts.waivers import WaiverSet, waive_findings
 
 if TYPE_CHECKING:
     from lefi_contracts.compat.model import EnumPolicy, Reader
@@ -327,11 +328,12 @@ def verify_all(
     ]
 
 
+def _mark(r: CheckResult) -> str:
+    return "⚑" if r.status == "waived" else ("✘" if r.failed else "✔")
+
+
 def _render(results: list[CheckResult]) -> str:
-    lines = [
-        f"{'✔' if not r.failed else '✘'} v{r.version} {r.name}" + (f": {r.message}" if r.message else "")
-        for r in results
-    ]
+    lines = [f"{_mark(r)} v{r.version} {r.name}" + (f": {r.message}" if r.message else "") for r in results]
     failed = sum(r.failed for r in results)
     lines.append(f"{len(results) - failed} passed, {failed} failed")
     return "\n".join(lines)
@@ -343,12 +345,16 @@ def command_verify_consumer(
     target: str | None = None,
     tls: TlsConfig | None = None,
     registry: Registry | None = None,
+    waivers: WaiverSet | None = None,
 ) -> tuple[str, int]:
     from lefi_contracts.target import target_or_embedded
+    from lefi_contracts.waivers import waive_results
 
     contract = load_consumer(file, contracts_dir=registry.root if registry is not None else None)
     with target_or_embedded(target) as (url, _embedded):
         results = verify_consumer(contract, url, tls=tls, registry=registry)
+    if waivers:
+        results = waive_results(results, waivers).results
     return _render(results), 1 if any(r.failed for r in results) else 0
 
 
@@ -448,6 +454,7 @@ def can_i_deploy(
     consumers: list[ConsumerContract],
     current_dir: Path | None = None,
     registry: Registry | None = None,
+    waivers: WaiverSet | None = None,
 ) -> list[CheckResult]:
     """For each consumer: does the candidate contracts/ tree break the version it uses, in what it uses?
     The current contracts are `registry` (else those of `current_dir`, else the default registry)."""
@@ -485,7 +492,9 @@ def can_i_deploy(
             old_label=f"v{c.version}",
             new_label=f"candidate v{c.version}",
         )
-        mine = relevant_findings(c, [f for f in report.findings if f.waiver is None], SharedPaths(old_model))
+        if waivers:
+            waive_findings(report.findings, waivers, version=c.version)
+        mine = relevant_findings(c, [f for f in report.findings if f.counts], SharedPaths(old_model))
         # A change that is only "potentially" breaking in general is breaking for a consumer that reads that field
         # or sends that request: relevant_findings kept exactly those.
         breaking = mine
@@ -512,12 +521,13 @@ def command_can_i_deploy(
     contracts_dir: Path | None = None,
     consumers_dir: Path | None = None,
     registry: Registry | None = None,
+    waivers: WaiverSet | None = None,
 ) -> tuple[str, int]:
     candidate = contracts_dir or (registry.root if registry is not None else default_contracts_dir())
     if not (candidate / "versions.yaml").is_file():
         raise UsageError(f"{candidate} is not a contracts folder (no versions.yaml)")
     consumers = load_consumers(consumers_dir or candidate / "consumers", contracts_dir=candidate)
-    results = can_i_deploy(candidate, consumers=consumers, registry=registry)
+    results = can_i_deploy(candidate, consumers=consumers, registry=registry, waivers=waivers)
     lines = []
     for r in results:
         lines.append(f"{'✘ breaks' if r.failed else '✔ safe  '}  {r.name}")

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from lefi_contracts.personnummer import mask_text
 
@@ -32,7 +32,7 @@ class PhaseName(StrEnum):
 
 
 # "not verified": the behaviour needs test control (clock, agency state) this target does not offer; never "passed".
-Status = Literal["passed", "failed", "broken", "skipped", "not verified"]
+Status = Literal["passed", "failed", "broken", "skipped", "not verified", "waived"]
 NOT_VERIFIED: Status = "not verified"
 # The reason a scenario gives when it skips for want of test control; the gate reads it as "not verified".
 NEEDS_TEST_CONTROL = "needs test control (/_lefi: clock, agency state) that this target does not offer"
@@ -59,6 +59,7 @@ class CheckResult:
     started: float = field(default_factory=time.time)
     parameters: dict[str, str] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
+    waiver: dict[str, Any] | None = None  # the waiver that accepted this failure (lefi_contracts.waivers)
 
     def __post_init__(self) -> None:
         self.phase = PhaseName(self.phase)
@@ -80,15 +81,20 @@ class CheckResult:
 class ResultStream:
     """Thread-safe, append-only list of results with listeners (progress, live writers)."""
 
-    def __init__(self) -> None:
+    def __init__(self, transform: Callable[[CheckResult], CheckResult] | None = None) -> None:
+        """transform: applied to every result before it is kept or seen (the run's waivers), so that every
+        report reads the same, final record."""
         self._results: list[CheckResult] = []
         self._lock = threading.Lock()
         self._listeners: list[Callable[[CheckResult], None]] = []
+        self._transform = transform
 
     def subscribe(self, listener: Callable[[CheckResult], None]) -> None:
         self._listeners.append(listener)
 
     def emit(self, result: CheckResult) -> None:
+        if self._transform is not None:
+            result = self._transform(result)
         with self._lock:
             self._results.append(result)
         for listener in self._listeners:

@@ -47,7 +47,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="compare NEW (a registry version) with every active earlier one",
     )
     p.add_argument(
-        "--waivers", type=Path, help="accepted findings (YAML: rule, path, reason, reference, expires)"
+        "--waivers",
+        type=Path,
+        help="accepted findings (the waiver file of every command: rule, path, reason, reference, expires)",
     )
     p.add_argument("--mapping", type=Path, help="XML path -> JSON path mapping for a cross-format diff")
     p.set_defaults(func=run)
@@ -111,9 +113,12 @@ def command_diff(
     from lefi_contracts.compat.waivers import apply_waivers, load_waivers
 
     _check(fmt, fail_on)
+    accepted = (
+        load_waivers(Path(waivers)) if waivers is not None else None
+    )  # a bad file: exit 2 before any work
     report = diff_versions(old, new, reader=reader, mapping=mapping, mode=mode or DEFAULT_MODE)
-    if waivers is not None:
-        apply_waivers(report, load_waivers(Path(waivers)))
+    if accepted is not None:
+        apply_waivers(report, accepted)
     return render([report], fmt), int(report.meets(FAIL_ON[fail_on]))
 
 
@@ -132,13 +137,15 @@ def command_transitive(
     from lefi_contracts.compat.waivers import apply_waivers, load_waivers
 
     _check(fmt, fail_on)
+    accepted = (
+        load_waivers(Path(waivers)) if waivers is not None else None
+    )  # a bad file: exit 2 before any work
     if Path(new).exists() or not new.lstrip("v").replace(".", "").isdigit():
         raise UsageError(f"--transitive needs a registry version, not a file: {new}")
     reports = diff_against_active(new, reader=reader, mode=mode or DEFAULT_MODE)
     if not reports:
         raise UsageError(f"version {new} has no active earlier version to compare with")
-    if waivers is not None:
-        accepted = load_waivers(Path(waivers))
+    if accepted is not None:
         for r in reports:
             apply_waivers(r, accepted)
     return render(reports, fmt), int(any(r.meets(FAIL_ON[fail_on]) for r in reports))

@@ -33,7 +33,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--strict",
         action="store_true",
-        help="behaviours not verifiable on this target (no test control) fail the gate",
+        help="behaviours not verifiable on this target (no test control), and stale waivers, fail the gate",
+    )
+    p.add_argument(
+        "--waivers",
+        type=Path,
+        help="known failures accepted on purpose (YAML; default: <contracts>/waivers.yaml when present)",
     )
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=run)
@@ -62,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
             key=args.key,
             ca=args.ca,
             strict=args.strict,
+            waivers=args.waivers,
         )
     )
     message = outcome.message

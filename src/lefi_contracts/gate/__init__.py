@@ -38,6 +38,7 @@ from lefi_contracts.report.run_reports import GateReports, RunEnd
 from lefi_contracts.report.summary import SummaryInput
 from lefi_contracts.results import CheckResult, PhaseName, ResultStream
 from lefi_contracts.target import target_or_embedded
+from lefi_contracts.waivers import RunWaivers, waivers_for
 
 __all__ = ["GateOptions", "GateOutcome", "parse_retry_after", "run_gate"]
 
@@ -78,6 +79,13 @@ def _registry(opts: GateOptions, given: Registry | None) -> Registry:
     return load_registry(opts.contracts) if opts.contracts else default_registry()
 
 
+def run_waivers(path: Path | None, reg: Registry) -> RunWaivers:
+    """The run's waivers (a bad file: exit 2 now, before anything runs); a waiver ends with its retired version."""
+    return RunWaivers(
+        waivers_for(path, reg.root), retired={v.number for v in reg.versions.values() if not v.served}
+    )
+
+
 def run_gate(opts: GateOptions, registry: Registry | None = None) -> GateOutcome:
     """Run the gate; returns the outcome (reports written). Usage errors raise UsageError (exit 2) before
     anything runs; after that every problem is a result, and the run always ends with reports and one verdict."""
@@ -86,8 +94,9 @@ def run_gate(opts: GateOptions, registry: Registry | None = None) -> GateOutcome
     reg = _registry(opts, registry)
     versions = select_versions(reg, opts.versions)
     tls = TlsConfig.from_options(opts.cert, opts.key, opts.ca)
+    waivers = run_waivers(opts.waivers, reg)
     progress = Progress(quiet=opts.quiet, stream=opts.progress_stream)
-    stream = ResultStream()
+    stream = ResultStream(transform=waivers)
     stream.subscribe(progress.on_result)
     folder = ReportFolder(opts.reports_dir)
     reports = GateReports(
@@ -102,6 +111,7 @@ def run_gate(opts: GateOptions, registry: Registry | None = None) -> GateOutcome
         with target_or_embedded(opts.target, faults=opts.faults, now=opts.provider_now) as (target, embedded):
             shown_target = target if not embedded else f"embedded reference provider ({target})"
             ctx = RunContext(opts, reg, versions, target, embedded, tls, stream, progress, folder.staging)
+            ctx.waivers = waivers
             if opts.faults:
                 ctx.notes.append(f"embedded provider started with fault(s): {', '.join(opts.faults)}")
             with ctx.timed("probe"):
@@ -123,8 +133,9 @@ def run_gate(opts: GateOptions, registry: Registry | None = None) -> GateOutcome
     if interrupted:
         exit_code, message = EXIT_INTERRUPTED, f"interrupted after {len(results)} checks: no verdict"
     elif exit_code == EXIT_OK:
-        exit_code, message = decide(results, versions, strict=opts.strict)
+        exit_code, message = decide(results, versions, strict=opts.strict, stale_waivers=len(waivers.stale))
     notes = list(ctx.notes) if ctx else []
+    notes += [f"stale waiver: {w.label} matched no failure in this run" for w in waivers.stale]
     phase_times = dict(ctx.phase_times) if ctx else {}
     info = SummaryInput(
         versions=[v.number for v in versions],
@@ -137,6 +148,8 @@ def run_gate(opts: GateOptions, registry: Registry | None = None) -> GateOutcome
         duration=time.perf_counter() - t0,
         interrupted=interrupted,
         strict=opts.strict,
+        waivers=waivers.summary_lines(),
+        waivers_json=waivers.to_json(),
     )
     environment = {
         "target": shown_target,

@@ -19,6 +19,7 @@ from lefi_contracts.errors import LefiContractsError, TargetUnavailable
 from lefi_contracts.gate.options import GateOptions
 from lefi_contracts.progress import Progress
 from lefi_contracts.results import CheckResult, ResultStream
+from lefi_contracts.waivers import RunWaivers, WaiverSet
 
 
 class CatalogueUnavailable(LefiContractsError):
@@ -41,6 +42,7 @@ class RunContext:
     notes: list[str] = field(default_factory=list)
     own_texts: list[str] = field(default_factory=list)  # notes we wrote ourselves (seeds): never people
     phase_times: dict[str, float] = field(default_factory=dict)
+    waivers: RunWaivers = field(default_factory=lambda: RunWaivers(WaiverSet()))
     _catalogue: dict[str, Any] | None = None
     _catalogue_error: str | None = None
 

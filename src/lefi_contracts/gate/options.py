@@ -40,7 +40,10 @@ class GateOptions:
     contracts: Path | None = (
         None  # the contracts folder (default: the registry the caller gives, or the default)
     )
-    strict: bool = False  # behaviours not verifiable on this target fail the gate
+    strict: bool = False  # behaviours not verifiable on this target, and stale waivers, fail the gate
+    waivers: Path | None = (
+        None  # accepted failures (lefi_contracts.waivers); default <contracts>/waivers.yaml
+    )
     phases: Sequence[str] | None = None  # a subset of the phase names (tests, benchmarks); None = all
     html: bool = True
     provider_now: dt.datetime | None = None  # embedded provider only: fix its clock (demos, tests)
@@ -92,6 +95,7 @@ def resolve_paths(opts: GateOptions, cwd: Path) -> GateOptions:
         consumers=_absolute(opts.consumers, cwd),
         fixtures=_absolute(opts.fixtures, cwd),
         contracts=_absolute(opts.contracts, cwd),
+        waivers=_absolute(opts.waivers, cwd),
         cert=text(opts.cert),
         key=text(opts.key),
         ca=text(opts.ca),

@@ -6,6 +6,8 @@
   check for a version it applies to;
 - not verified on this target: a behaviour that needs test control the target does not offer; listed, never
   passed; exit 0 unless --strict (then broken);
+- waived: a failure a live waiver accepts (lefi_contracts.waivers): shown as waived, not failing the gate; a
+  waiver that matched no failure is stale, listed, and fails the gate under --strict;
 - target unavailable (exit 3) and interrupted (exit 130) are decided by the driver.
 """
 
@@ -17,7 +19,8 @@ from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.gate.options import EXIT_BROKEN, EXIT_OK
 from lefi_contracts.results import NOT_VERIFIED, CheckResult, PhaseName
 
-RAN = ("passed", "failed")  # a check that ran; broken, skipped and not verified are not checks that ran
+RAN = ("passed", "failed", "waived")  # checks that ran (a waived one failed, accepted); broken, skipped and
+# not verified are not checks that ran
 
 
 def missing_checks(
@@ -46,7 +49,7 @@ def missing_checks(
 
 
 def decide(
-    results: Sequence[CheckResult], versions: Sequence[VersionInfo], *, strict: bool
+    results: Sequence[CheckResult], versions: Sequence[VersionInfo], *, strict: bool, stale_waivers: int = 0
 ) -> tuple[int, str]:
     """(exit code, one line) from the results, by the rules above."""
     numbers = ", ".join(v.number for v in versions)
@@ -62,4 +65,9 @@ def decide(
         return EXIT_BROKEN, f"no check ran on versions {numbers}: nothing was verified"
     if unverified and strict:
         return EXIT_BROKEN, f"{nv} (--strict); {len(ran)} checks held on versions {numbers}"
+    if stale_waivers and strict:
+        return EXIT_BROKEN, f"{stale_waivers} stale waiver(s) matched no failure (--strict)"
+    waived = sum(r.status == "waived" for r in results)
+    if waived:
+        nv = ", ".join(x for x in (f"{waived} waived", nv) if x)
     return EXIT_OK, f"the contracts held: {len(ran)} checks on versions {numbers}" + (f"; {nv}" if nv else "")

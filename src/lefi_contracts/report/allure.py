@@ -51,6 +51,8 @@ def _labels(result: CheckResult) -> list[dict[str, str]]:
         ("framework", "lefi-contracts"),
         ("language", "python"),
     ]
+    if result.status == "waived":
+        pairs.append(("tag", "waived"))
     return [{"name": n, "value": v} for n, v in pairs]
 
 
@@ -71,24 +73,55 @@ def allure_result(result: CheckResult, index: int, attachments: list[dict[str, s
     if trace:
         details["trace"] = trace
     hid = history_id(result)
+    links: list[dict[str, str]] = []
+    status: str = "skipped" if result.status == "not verified" else result.status  # no such Allure status
+    if result.status == "waived":
+        status, details["message"] = "skipped", waived_message(result)
+        links.append(waiver_link(result))
     return {
         "uuid": result_uuid(result, index),
         "historyId": hid,
         "testCaseId": hid,
         "fullName": f"{result.phase}.v{result.version or 'all'}.{result.name}",
         "name": f"{display_name(result)} [v{result.version}]" if result.version else display_name(result),
-        "status": "skipped" if result.status == "not verified" else result.status,  # no such Allure status
+        "status": status,
         "statusDetails": details,
         "stage": "finished",
         "start": start_ms,
         "stop": start_ms + int(result.duration * 1000),
         "labels": _labels(result),
-        "links": behaviour_links(result, behaviour_of(result)),
+        "links": [*behaviour_links(result, behaviour_of(result)), *links],
         "parameters": _parameters(result),
         "attachments": attachments,
         "steps": [],
         "description": result.details if result.status == "passed" and result.details else "",
     }
+
+
+WAIVED_LABEL = {"name": "tag", "value": "waived"}
+
+
+def waived_message(result: CheckResult) -> str:
+    """Allure has no "waived": such a result is skipped, with the waiver's reason as its message."""
+    waiver = result.waiver or {}
+    text = f"waived: {waiver.get('reason', '')} (expires {waiver.get('expires', '')})"
+    return text + (f": {result.message}" if result.message else "")
+
+
+def waiver_link(result: CheckResult) -> dict[str, str]:
+    """The waiver's ticket, as an Allure issue link."""
+    ref = str((result.waiver or {}).get("reference", ""))
+    return {"type": "issue", "name": ref, "url": ref if "://" in ref else ""}
+
+
+def mark_waived(path: Path, result: CheckResult) -> None:
+    """Rewrite a result file another writer made (the scenarios') for a result a waiver accepted."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["status"] = "skipped"
+    data["statusDetails"] = {**(data.get("statusDetails") or {}), "message": waived_message(result)}
+    data["links"] = [*(data.get("links") or []), waiver_link(result)]
+    data["labels"] = [*(data.get("labels") or []), WAIVED_LABEL]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def write_allure_results(results: Iterable[CheckResult], out_dir: Path) -> dict[int, str]:

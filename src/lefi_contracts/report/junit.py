@@ -33,7 +33,7 @@ def junit_tree(results: Iterable[CheckResult], *, name: str = "lefi-contracts ga
             "tests": len(rows),
             "failures": sum(r.status == "failed" for r in rows),
             "errors": sum(r.status == "broken" for r in rows),
-            "skipped": sum(r.status in ("skipped", "not verified") for r in rows),
+            "skipped": sum(r.status in ("skipped", "not verified", "waived") for r in rows),
             "time": sum(r.duration for r in rows),
         }
         for k, v in counts.items():
@@ -73,6 +73,11 @@ def junit_tree(results: Iterable[CheckResult], *, name: str = "lefi-contracts ga
                 )
             elif r.status in ("skipped", "not verified"):
                 etree.SubElement(case, "skipped", message=_clean(r.message or r.status))
+            elif r.status == "waived" and r.waiver:
+                text = (
+                    f"waived: {r.waiver['reason']} ({r.waiver['reference']}, expires {r.waiver['expires']})"
+                )
+                etree.SubElement(case, "skipped", message=_clean(text)).text = _clean(r.message)
     for k, v in totals.items():
         root.set(k, f"{v:.3f}" if k == "time" else str(v))
     return root

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from lefi_contracts.personnummer import mask_text
-from lefi_contracts.report.allure import write_allure_results, write_environment
+from lefi_contracts.report.allure import mark_waived, write_allure_results, write_environment
 from lefi_contracts.report.html import build_html_report, result_link
 from lefi_contracts.report.junit import write_junit
 from lefi_contracts.report.masking import mask_files, scan_for_identity_numbers
@@ -88,7 +88,14 @@ class AllureWriter(_Collecting):
         mask_files(self.folder)  # allure-pytest-bdd writes step arguments verbatim
         ours = [r for r in self.results if r.phase not in self.written_elsewhere]
         self.uuids = write_allure_results(ours, self.folder)
-        self.uuids.update(scenario_uuids(self.folder, self.results))
+        theirs = scenario_uuids(self.folder, self.results)
+        self.uuids.update(theirs)
+        waived = [r for r in self.results if r.status == "waived" and id(r) in theirs]
+        if waived:  # a waiver accepted a failure whose file the scenario run wrote: say so there too
+            files = result_files(self.folder)
+            for r in waived:
+                if theirs[id(r)] in files:
+                    mark_waived(files[theirs[id(r)]], r)
         write_environment(self.folder, end.environment)
         write_matrix_attachment(self.results, end.info.versions, self.folder)
 
@@ -187,6 +194,17 @@ class GateReports:
                 note = f"report writer {type(h).__name__} failed: {type(exc).__name__}: {exc}"
                 end.info.notes.append(mask_text(note))
                 print(f"lefi-contracts: {mask_text(note)}", file=sys.stderr)
+
+
+def result_files(allure_dir: Path) -> dict[str, Path]:
+    """uuid -> result file (allure-python names its files by a fresh uuid, not the result's own)."""
+    out: dict[str, Path] = {}
+    for path in allure_dir.glob("*-result.json"):
+        try:
+            out[str(json.loads(path.read_text(encoding="utf-8")).get("uuid"))] = path
+        except (ValueError, OSError, AttributeError):
+            continue
+    return out
 
 
 def scenario_uuids(allure_dir: Path, results: Sequence[CheckResult]) -> dict[int, str]:

@@ -48,6 +48,8 @@ class SummaryInput:
     duration: float = 0.0
     interrupted: bool = False  # Ctrl-C: these reports hold what ran until then, and are not a verdict
     strict: bool = False  # --strict: behaviours not verified on this target fail the gate
+    waivers: list[str] = field(default_factory=list)  # markdown lines (lefi_contracts.waivers.summary_lines)
+    waivers_json: list[dict[str, object]] = field(default_factory=list)
 
 
 def behaviour_title(r: CheckResult) -> str:
@@ -170,6 +172,7 @@ def render_markdown(
         lines += ["## Time", "", "| phase | seconds |", "|---|---|"]
         lines += [f"| {k} | {v:.2f} |" for k, v in info.phase_times.items()]
         lines.append("")
+    lines += info.waivers
     if info.notes:
         lines += ["## Notes", ""] + [f"- {_md_escape(n)}" for n in info.notes] + [""]
     return "\n".join(lines)
@@ -247,6 +250,12 @@ def summary_json(
             for r in results
             if r.phase == "compat"
         ],
+        "waived": [
+            {"behaviour": behaviour_title(r), "version": r.version, "name": r.name, "waiver": r.waiver}
+            for r in results
+            if r.status == "waived"
+        ],
+        "waivers": info.waivers_json,
         "notes": info.notes,
         "phase_times": {k: round(v, 3) for k, v in info.phase_times.items()},
         "report": info.report_href,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lefi_contracts.client.transport import GuardedTransport
@@ -55,11 +55,13 @@ def _version_key(v: VersionInfo) -> tuple[int, str]:
     return (int(head), v.number) if head.isdigit() else (10**6, v.number)
 
 
-def _diff(old: str, new: str, mapping: Path | None) -> DiffReport:
+def _diff(old: str, new: str, mapping: Path | None, waive: Callable[[DiffReport], None]) -> DiffReport:
     # A first pass without witnesses; evidence is generated only when something breaks (it costs ~90 %).
     report = diff_versions(old, new, witnesses=False, mapping=mapping)
+    waive(report)
     if report.meets("breaking"):
         report = diff_versions(old, new, witnesses=True, mapping=mapping)
+        waive(report)
     return report
 
 
@@ -92,6 +94,7 @@ class CompatPhase(EveryVersion):
 
     def _one(
         self,
+        ctx: RunContext,
         v: VersionInfo,
         name: str,
         pair: tuple[str, str],
@@ -102,7 +105,8 @@ class CompatPhase(EveryVersion):
         old, new = pair
         started = time.time()
         try:
-            return compat_result(_diff(old, new, mapping), v, name, info, started)
+            report = _diff(old, new, mapping, lambda r: ctx.waivers.findings(r.findings, v.number))
+            return compat_result(report, v, name, info, started)
         except LefiContractsError as exc:
             return broken(self.name, v.number, f"{name}: {exc}")
 
@@ -120,7 +124,7 @@ class CompatPhase(EveryVersion):
                     yield broken(self.name, v.number, str(exc), name="contract served by the target")
                 if candidate is not None:
                     yield self._one(
-                        v, "contract of record -> served by the target", (record_contract(v), candidate)
+                        ctx, v, "contract of record -> served by the target", (record_contract(v), candidate)
                     )
                 if ctx.options.baseline and candidate is not None:
                     try:
@@ -130,12 +134,13 @@ class CompatPhase(EveryVersion):
                     except LefiContractsError as exc:
                         yield broken(self.name, v.number, str(exc), name="contract served by the baseline")
                     else:
-                        yield self._one(v, "baseline -> candidate (served)", (base, candidate))
+                        yield self._one(ctx, v, "baseline -> candidate (served)", (base, candidate))
                 for old in reversed(earlier):
                     mapping = ctx.registry.root / "mappings" / f"v{old.number}-v{v.number}.yaml"
                     if old.transport != v.transport and not mapping.is_file():
                         continue  # XML vs JSON needs a declared mapping; without one there is nothing to compare
                     yield self._one(
+                        ctx,
                         v,
                         f"v{old.number} -> v{v.number}",
                         (record_contract(old), record_contract(v)),
