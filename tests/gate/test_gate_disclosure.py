@@ -63,3 +63,15 @@ def test_a_disclosure_fault_breaks_the_gate_naming_rule_and_versions(fault: str,
 @pytest.mark.parametrize("fault", [f for f in DISCLOSURE_FAULTS if f not in SMOKE])
 def test_every_disclosure_fault_breaks_the_gate(fault: str, tmp_path: Path) -> None:
     _case(fault, tmp_path)
+
+
+def test_the_validation_phase_holds_every_answer_to_the_oracle(tmp_path: Path) -> None:
+    """Validation asks every catalogue person for everything: the oracle's answer rules run over each answer."""
+    outcome = run_gate(
+        GateOptions(reports_dir=tmp_path, quiet=True, versions="8,9", faults=["period-ignored"],
+                    phases=["validation"], html=False)
+    )  # fmt: skip
+    assert outcome.exit_code == 1, outcome.message
+    named = {r.version for r in outcome.results if r.failed and "lefi_disclosure_within_period" in r.message}
+    assert named == {"8", "9"}
+    assert "validation" in RULES["lefi_disclosure_within_period"].phases

@@ -30,7 +30,7 @@ RuleFunction = Callable[["Exchange"], list[str]]
 VersionSelector = Callable[[VersionInfo], bool]
 # scenarios: a Then-step of steps/ calls it; fuzzing: fuzz/checks.CHECKS runs it; probes: tests/test_oracle_probes.py
 # asks the provider about every test person and shows it holding there and breaking with each of its faults.
-PHASES = ("scenarios", "fuzzing", "probes")
+PHASES = ("scenarios", "fuzzing", "probes", "validation")
 
 
 def every_version(v: VersionInfo) -> bool:
@@ -84,6 +84,10 @@ class RuleRegistry:
 
     def names(self) -> list[str]:
         return list(self._rules)
+
+    def for_phase(self, phase: str) -> list[Rule]:
+        """The rules a phase runs over every exchange it makes (the gate's validation: every answer)."""
+        return [r for r in self._rules.values() if phase in r.phases]
 
 
 RULES = RuleRegistry()

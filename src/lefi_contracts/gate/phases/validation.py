@@ -1,8 +1,10 @@
 """Contract validation: every test person of the fixture catalogue asked for everything, each answer validated
-against the contract of the version that decoded it. Also home of the query set the regression phase reuses."""
+against the contract of the version that decoded it and held to the oracle's answer rules (disclosure, payments,
+version invariants). Also home of the query set the regression phase reuses."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -11,6 +13,7 @@ from lefi_contracts.client import LefiClient, Query
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.gate.context import RunContext
 from lefi_contracts.gate.phases.base import EveryVersion
+from lefi_contracts.oracles import RULES, exchange_of
 from lefi_contracts.results import Attachment, CheckResult, PhaseName
 
 QuerySpec = dict[str, Any]  # the keyword arguments of a client Query
@@ -63,6 +66,22 @@ def query_for_version(q: QuerySpec, v: VersionInfo) -> QuerySpec:
     return {**q, "formansinformation": fk, "preliminara_utbetalningar": fk, "utbetalningar": fk}
 
 
+NARROW_DAYS = 30
+
+
+def with_narrow_periods(queries: list[tuple[str, QuerySpec]]) -> list[tuple[str, QuerySpec]]:
+    """Each query, and the same asked for only the first days of its period: an answer that ignores the period
+    shows it only when the period leaves something out (the disclosure rule lefi_disclosure_within_period)."""
+    out = []
+    for name, q in queries:
+        out.append((name, q))
+        start = dt.date.fromisoformat(q["period_from"])
+        end = min(dt.date.fromisoformat(q["period_tom"]), start + dt.timedelta(days=NARROW_DAYS))
+        if end < dt.date.fromisoformat(q["period_tom"]):
+            out.append((f"{name} (first {NARROW_DAYS} days)", {**q, "period_tom": end.isoformat()}))
+    return out
+
+
 def queries_or_raise(ctx: RunContext) -> list[tuple[str, QuerySpec]]:
     queries = query_set(ctx.catalogue())  # CatalogueUnavailable: the phase is broken, and says why
     if not queries:
@@ -74,21 +93,25 @@ class ValidationPhase(EveryVersion):
     name = PhaseName.VALIDATION
 
     def run(self, ctx: RunContext) -> Iterator[CheckResult]:
-        queries = queries_or_raise(ctx)
+        queries = with_narrow_periods(queries_or_raise(ctx))
+        rules = RULES.for_phase("validation")  # the oracle's answer rules, over every answer (docs/rules.md)
         for v in ctx.versions:
             ctx.progress.start_phase("validation", v.number, len(queries))
             with LefiClient(ctx.target, v, tls=ctx.tls) as client:
                 for persona, q in queries:
                     started, t0 = time.time(), time.perf_counter()
-                    resp = client.query(Query(**query_for_version(q, v)))
-                    violations = resp.violations()
+                    query = Query(**query_for_version(q, v))
+                    resp = client.query(query)
+                    problems = [f"{x.path}: {x.message}" for x in resp.violations()]
+                    exchange = exchange_of(resp, query, v)
+                    problems += [f"{r.name}: {m}" for r in rules for m in r(exchange)]
                     yield CheckResult(
                         phase=self.name,
                         name=f"{persona}: hamtaFormansinformation",
-                        status="failed" if violations else "passed",
+                        status="failed" if problems else "passed",
                         version=v.number,
                         behaviour="every response valid against its contract",
-                        message="; ".join(f"{x.path}: {x.message}" for x in violations[:5]),
+                        message="; ".join(problems[:5]),
                         duration=time.perf_counter() - t0,
                         started=started,
                         parameters={"persona": persona, "http_status": str(resp.http_status)},
