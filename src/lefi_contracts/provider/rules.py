@@ -173,13 +173,14 @@ class Engine:
                 raise bad_request(
                     self._msg(v, "Personnumret är ogiltigt (kontrollsiffra eller datum).", pnr)
                 ) from None
-            ident = _with_right_check_digit(
+            repaired = _with_right_check_digit(
                 pnr, self.clock.today()
             )  # the fault skips Luhn only, not the date
-            if ident is None:
+            if repaired is None:
                 raise bad_request(
                     self._msg(v, "Personnumret är ogiltigt (kontrollsiffra eller datum).", pnr)
                 ) from None
+            ident = repaired
         twelve = ident.twelve
         fran, tom = self._period(v, q, pnr)
         lists: dict[str, list[str]] = {}
