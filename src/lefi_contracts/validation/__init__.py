@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lefi_contracts.contracts import VersionInfo, registry
 from lefi_contracts.errors import ContractError
-from lefi_contracts.validation.base import Contract, Operation, Violation
+from lefi_contracts.validation.base import Contract, OperationBinding, Violation
 from lefi_contracts.validation.openapi import OpenApiContract
 from lefi_contracts.validation.xmlsafe import DEFAULT_MAX_BYTES, parse_json, parse_xml
 from lefi_contracts.validation.xsd import SOAP11_NS, XsdContract
@@ -21,7 +21,7 @@ __all__ = [
     "SOAP11_NS",
     "Contract",
     "OpenApiContract",
-    "Operation",
+    "OperationBinding",
     "Violation",
     "XsdContract",
     "clear_cache",

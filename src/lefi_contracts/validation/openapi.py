@@ -18,7 +18,7 @@ import yaml
 from jsonschema import Draft4Validator, FormatChecker
 
 from lefi_contracts.errors import ContractError, ResponseRejected
-from lefi_contracts.validation.base import Contract, Operation, Violation
+from lefi_contracts.validation.base import Contract, OperationBinding, Violation
 from lefi_contracts.validation.xmlsafe import DEFAULT_MAX_BYTES, parse_json
 
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -165,8 +165,8 @@ class OpenApiContract(Contract):
 
     # -- operations -------------------------------------------------------------------------------------
 
-    def operations(self) -> list[Operation]:
-        return [Operation(name=n, method=m, path=p) for n, (m, p, _) in self._ops.items()]
+    def operations(self) -> list[OperationBinding]:
+        return [OperationBinding(name=n, method=m, path=p) for n, (m, p, _) in self._ops.items()]
 
     def operation_for(self, method: str, url_path: str) -> str | None:
         """The operationId whose path template matches the end of a request path (servers' base path aside)."""

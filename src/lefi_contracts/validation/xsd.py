@@ -18,7 +18,7 @@ from lxml import etree
 
 from lefi_contracts.errors import ContractError, ResponseRejected
 from lefi_contracts.personnummer import contains_identity_number
-from lefi_contracts.validation.base import Contract, Operation, Violation
+from lefi_contracts.validation.base import Contract, OperationBinding, Violation
 from lefi_contracts.validation.xmlsafe import DEFAULT_MAX_BYTES, parse_xml
 
 SOAP11_NS = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -90,11 +90,11 @@ class XsdContract(Contract):
     def qname(self, name: str) -> str:
         return f"{{{self.namespace}}}{name}" if self.namespace else name
 
-    def operations(self) -> list[Operation]:
+    def operations(self) -> list[OperationBinding]:
         """Operations from the XSD's global elements: X is an operation when X and XSvar are both global."""
         names = set(self.globals)
         return [
-            Operation(name=n, method="POST", path="/soap", request=n, response=n + RESPONSE_SUFFIX)
+            OperationBinding(name=n, method="POST", path="/soap", request=n, response=n + RESPONSE_SUFFIX)
             for n in self.globals
             if n + RESPONSE_SUFFIX in names
         ]
