@@ -13,8 +13,9 @@ from lefi_contracts.contracts import VersionInfo, registry
 from lefi_contracts.errors import ContractError
 from lefi_contracts.validation.base import Contract, OperationBinding, Violation
 from lefi_contracts.validation.openapi import OpenApiContract
+from lefi_contracts.validation.soap_envelope import SOAP11_NS
 from lefi_contracts.validation.xmlsafe import DEFAULT_MAX_BYTES, parse_json, parse_xml
-from lefi_contracts.validation.xsd import SOAP11_NS, XsdContract
+from lefi_contracts.validation.xsd import XsdContract
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
