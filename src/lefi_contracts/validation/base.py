@@ -88,3 +88,11 @@ class Contract(abc.ABC):
 
         known = ", ".join(o.name for o in self.operations())
         raise UsageError(f"unknown operation {name!r} (known: {known})")
+
+
+def header_value(headers: Any, name: str) -> str | None:
+    """A header from any mapping (httpx's Headers, a plain dict in any spelling); None when absent or unreadable."""
+    try:
+        return headers.get(name) or headers.get(name.lower()) or headers.get(name.title())
+    except AttributeError:
+        return None

@@ -11,7 +11,7 @@ from typing import Any
 from lxml import etree
 
 from lefi_contracts.personnummer import contains_identity_number
-from lefi_contracts.validation.base import Violation
+from lefi_contracts.validation.base import Violation, header_value
 
 SOAP11_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope"
@@ -99,7 +99,7 @@ def fault_violations(
                 "soap:fault-status",
             )
         )
-    if status == 503 and headers is not None and not _header(headers, "retry-after"):
+    if status == 503 and headers is not None and not header_value(headers, "retry-after"):
         out.append(Violation("/Fault", "HTTP 503 without a Retry-After header", "soap:retry-after"))
     children = {local(c.tag): c for c in fault if isinstance(c.tag, str)}
     code_el = children.get("faultcode")
@@ -142,10 +142,3 @@ def fault_violations(
             Violation("/fel/meddelande", "fault message holds a personnummer", "privacy:identity-number")
         )
     return out, fel
-
-
-def _header(headers: Any, name: str) -> str | None:
-    try:
-        return headers.get(name) or headers.get(name.title())
-    except AttributeError:
-        return None
