@@ -18,7 +18,7 @@ from lxml import etree
 
 from lefi_contracts.client import LefiClient, Query
 from lefi_contracts.validation import XsdContract, contract_for
-from lefi_contracts.validation.xsd import local
+from lefi_contracts.validation.soap_envelope import local
 
 
 def rate(fn: Callable[[], object], seconds: float) -> float:

@@ -41,7 +41,7 @@ def load_catalogue(
     """A catalogue from a YAML file, or from the target's /_lefi/catalogue (TLS options as for the client).
     `option` is how the command in use names its catalogue flag, so that the message tells the user what to type.
 
-    The target may be hostile: the fetch has a total deadline and a size cap (the client's Transport), and an
+    The target may be hostile: the fetch has a total deadline and a size cap (the client's GuardedTransport), and an
     answer that is not a JSON mapping is ResponseRejected (the target's fault, exit 1), not a usage error.
     """
     if path is not None:

@@ -6,6 +6,7 @@ cannot drift apart. A malformed file is a ContractError (exit 2 with a one-line 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -155,6 +156,17 @@ class _Reader:
                 raise self.fail(f"{key}[{i}]", "must be a mapping")
         return value
 
+    def keyed(self, key: str, field: str) -> Iterator[tuple[dict[str, Any], str, str]]:
+        """(entry, its `field`, where) for every entry of `key`; a second entry with the same `field` fails."""
+        seen: set[str] = set()
+        for i, entry in enumerate(self.entries(key)):
+            value = str(self.text(entry, field, f"{key}[{i}]"))
+            where = f"{key}[{i}] ({value})"
+            if value in seen:
+                raise self.fail(where, f"duplicate {field}")
+            seen.add(value)
+            yield entry, value, where
+
     def text(self, entry: dict[str, Any], field: str, where: str, *, optional: bool = False) -> str | None:
         value = entry.get(field)
         if value is None and optional:
@@ -189,14 +201,7 @@ class _Reader:
 
 def _groups(reader: _Reader) -> tuple[Formansgrupp, ...]:
     out: list[Formansgrupp] = []
-    seen: set[str] = set()
-    for i, e in enumerate(reader.entries("codes")):
-        where = f"codes[{i}]"
-        kod = str(reader.text(e, "kod", where))
-        where = f"{where} ({kod})"
-        if kod in seen:
-            raise reader.fail(where, "duplicate kod")
-        seen.add(kod)
+    for e, kod, where in reader.keyed("codes", "kod"):
         utlamnare = str(reader.text(e, "utlamnare", where))
         if not kod.startswith(utlamnare + ":"):
             raise reader.fail(where, f"kod must start with its utlamnare {utlamnare}:")
@@ -258,14 +263,7 @@ def _forman(reader: _Reader) -> tuple[tuple[FormanDelforman, ...], tuple[LegacyF
 
 def _beloppstyper(reader: _Reader) -> tuple[Beloppstyp, ...]:
     out: list[Beloppstyp] = []
-    seen: set[str] = set()
-    for i, e in enumerate(reader.entries("codes")):
-        where = f"codes[{i}]"
-        id_ = str(reader.text(e, "id", where))
-        where = f"{where} ({id_})"
-        if id_ in seen:
-            raise reader.fail(where, "duplicate id")
-        seen.add(id_)
+    for e, id_, where in reader.keyed("codes", "id"):
         kind = e.get("kind")
         if kind not in _KINDS:
             raise reader.fail(where, f"kind must be one of {', '.join(_KINDS)}")

@@ -18,7 +18,7 @@ from lefi_contracts import resources
 from lefi_contracts.errors import ContractError, UsageError
 from lefi_contracts.resources import CONTRACTS_ENV
 
-Transport = Literal["soap", "rest"]
+TransportKind = Literal["soap", "rest"]
 VersionStatus = Literal["active", "deprecated", "retired"]
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
     "Behaviour",
     "ForebyggandeSjukpenning",
     "Registry",
-    "Transport",
+    "TransportKind",
     "VersionInfo",
     "VersionStatus",
     "default_contracts_dir",
@@ -71,7 +71,7 @@ class Behaviour:
 class VersionInfo:
     number: str
     label: str
-    transport: Transport
+    transport: TransportKind
     status: VersionStatus
     released: dt.date | None
     sunset: dt.date | None

@@ -32,8 +32,8 @@ class PhaseName(StrEnum):
 
 
 # "not verified": the behaviour needs test control (clock, agency state) this target does not offer; never "passed".
-Status = Literal["passed", "failed", "broken", "skipped", "not verified", "waived"]
-NOT_VERIFIED: Status = "not verified"
+CheckStatus = Literal["passed", "failed", "broken", "skipped", "not verified", "waived"]
+NOT_VERIFIED: CheckStatus = "not verified"
 # The reason a scenario gives when it skips for want of test control; the gate reads it as "not verified".
 NEEDS_TEST_CONTROL = "needs test control (/_lefi: clock, agency state) that this target does not offer"
 
@@ -49,7 +49,7 @@ class Attachment:
 class CheckResult:
     phase: str  # a PhaseName value (normalised on creation; an unknown one is a bug, ValueError)
     name: str
-    status: Status
+    status: CheckStatus
     version: str | None = None
     behaviour: str | None = None
     message: str = ""

@@ -23,9 +23,12 @@ def target_or_embedded(
         yield target.rstrip("/"), False
         return
     from lefi_contracts.provider import ProviderConfig, running_provider
+    from lefi_contracts.provider.clock import parse_instant
+
+    instant = parse_instant(now) if isinstance(now, str) else now
 
     with tempfile.TemporaryDirectory(prefix="lefi-provider-") as tmp:
         db = Path(os.environ.get("LEFI_PROVIDER_DB") or Path(tmp) / "lefi.sqlite")
-        config = ProviderConfig(db_path=db, faults=frozenset(faults), now=now)
+        config = ProviderConfig(db_path=db, faults=frozenset(faults), now=instant)
         with running_provider(config) as url:
             yield url.rstrip("/"), True

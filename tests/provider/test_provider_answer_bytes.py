@@ -24,7 +24,7 @@ from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.provider import ProviderConfig, running_provider
 from lefi_contracts.provider.app import Provider
 from lefi_contracts.provider.render import _escape, answer_envelope, build_xml, envelope, validator_for
-from lefi_contracts.provider.rules import Query, Rejected
+from lefi_contracts.provider.rules import ProviderQuery, Rejected
 
 DIGESTS = Path(__file__).with_name("answer_digests.json")
 SOAP = [v for v in served() if v.transport == "soap"]
@@ -157,7 +157,7 @@ def test_rendered_answers_are_the_tree_path_bytes(provider_db: Path, v: VersionI
         actor = p.get("aktorsId", personas[SYSTEM_ACTOR]["aktorsId"])
         try:
             if "personnummer" in p and "period" in p:
-                q = Query(
+                q = ProviderQuery(
                     actor,
                     p.get("anvandare"),
                     p["personnummer"],

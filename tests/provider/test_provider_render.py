@@ -12,7 +12,7 @@ from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.provider import ProviderConfig
 from lefi_contracts.provider.app import Provider
 from lefi_contracts.provider.render import UnknownElement, build_xml, encode_xml
-from lefi_contracts.provider.rules import Query
+from lefi_contracts.provider.rules import ProviderQuery
 
 SOAP = [v for v in served() if v.transport == "soap"]
 
@@ -39,7 +39,9 @@ def test_fast_encoder_equals_xmlschema(provider: Provider, v: VersionInfo) -> No
         if "personnummer" not in p:
             continue
         period = p.get("period", {"from": "2024-01-01", "tom": "2024-12-31"})
-        data = eng.hamta(v, Query(actor, None, p["personnummer"], period["from"], period["tom"], lists))
+        data = eng.hamta(
+            v, ProviderQuery(actor, None, p["personnummer"], period["from"], period["tom"], lists)
+        )
         fast = build_xml(v, "hamtaFormansinformationSvar", data)
         assert xsd(v).validate(fast), xsd(v).error_log
         assert shape(fast) == shape(encode_xml(v, "hamtaFormansinformationSvar", data))

@@ -9,8 +9,9 @@ from lefi_contracts.client.transport import RawResponse
 from lefi_contracts.errors import ResponseRejected, UsageError
 from lefi_contracts.validation import contract_for
 from lefi_contracts.validation.base import Violation
+from lefi_contracts.validation.soap_envelope import SOAP11_NS, local, namespace_of
 from lefi_contracts.validation.xmlsafe import parse_xml
-from lefi_contracts.validation.xsd import SOAP11_NS, XsdContract, local, namespace_of
+from lefi_contracts.validation.xsd import XsdContract
 
 XML_TYPES = ("text/xml", "application/soap+xml", "application/xml")
 

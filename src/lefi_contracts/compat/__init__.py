@@ -60,8 +60,7 @@ def load_contract_model(
     path = _resolve(str(source), registry)
     if not path.is_file():
         raise ContractError(f"contract file not found: {path}")
-    st = path.stat()
-    key = (str(path.resolve()), st.st_mtime_ns, st.st_size, direction)
+    key = (str(path.resolve()), _fingerprint(path), direction)
     if key not in _MODELS:  # models are read-only once built: reuse them across diffs
         if len(_MODELS) > 16:
             _MODELS.clear()
@@ -77,7 +76,20 @@ def load_contract_model(
     return _MODELS[key]
 
 
-_MODELS: dict[tuple[str, int, int, str], ContractModel] = {}
+_SCHEMA_SUFFIXES = (".xsd", ".wsdl", ".yaml", ".yml", ".json")
+_MODELS: dict[tuple[str, tuple[tuple[str, int, int], ...], str], ContractModel] = {}
+
+
+def _fingerprint(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """(name, mtime, size) of the file and its sibling schemas: a WSDL's model changes when the XSD it imports
+    (or an OpenAPI document's when a $ref'd file) does. Imports from other folders are not followed."""
+    siblings = sorted(p for p in path.parent.iterdir() if p.suffix.lower() in _SCHEMA_SUFFIXES and p != path)
+    files = [path, *(p for p in siblings if p.is_file())]
+    out = []
+    for f in files:
+        st = f.stat()
+        out.append((f.name, st.st_mtime_ns, st.st_size))
+    return tuple(out)
 
 
 def _load(path: Path, direction: Reading) -> ContractModel:

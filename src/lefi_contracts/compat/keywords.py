@@ -92,6 +92,23 @@ SCHEMA_KEYWORDS: dict[str, Category] = {
     "x-extensible-enum": N,
 }
 
+# The Parameter Object's fields (the Header Object's too, but name and in).
+_PARAMETER_OBJECT: dict[str, Category] = {
+    "name": C,
+    "in": C,
+    "description": A,
+    "required": C,
+    "deprecated": A,
+    "allowEmptyValue": N,
+    "style": N,
+    "explode": N,
+    "allowReserved": N,
+    "schema": C,
+    "example": A,
+    "examples": A,
+    "content": N,
+}
+
 # OpenAPI objects: field -> category (the Schema Object is SCHEMA_KEYWORDS). Objects that are not compared
 # as a whole (servers, security, callbacks, links, encoding, webhooks) list their own fields as not compared.
 OPENAPI_FIELDS: dict[str, dict[str, Category]] = {
@@ -161,39 +178,14 @@ OPENAPI_FIELDS: dict[str, dict[str, Category]] = {
         "security": N,
         "servers": N,
     },
-    "Parameter": {
-        "name": C,
-        "in": C,
-        "description": A,
-        "required": C,
-        "deprecated": A,
-        "allowEmptyValue": N,
-        "style": N,
-        "explode": N,
-        "allowReserved": N,
-        "schema": C,
-        "example": A,
-        "examples": A,
-        "content": N,
-    },
+    "Parameter": _PARAMETER_OBJECT,
     "Request Body": {"description": A, "content": C, "required": C},
     "Media Type": {"schema": C, "example": A, "examples": A, "encoding": N},
     "Encoding": {"contentType": N, "headers": N, "style": N, "explode": N, "allowReserved": N},
     "Responses": {"default": C},  # and the status codes
     "Response": {"description": A, "headers": C, "content": C, "links": N},
-    "Header": {
-        "description": A,
-        "required": C,
-        "deprecated": A,
-        "allowEmptyValue": N,
-        "style": N,
-        "explode": N,
-        "allowReserved": N,
-        "schema": C,
-        "example": A,
-        "examples": A,
-        "content": N,
-    },
+    # OpenAPI 3.1: a Header Object follows the structure of the Parameter Object, without name and in
+    "Header": {f: c for f, c in _PARAMETER_OBJECT.items() if f not in ("name", "in")},
     "Example": {"summary": A, "description": A, "value": A, "externalValue": A},
     "Link": {
         "operationRef": N,

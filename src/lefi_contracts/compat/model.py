@@ -162,8 +162,8 @@ def place_document(op: Operation, msg: Message, reading: Reading) -> None:
         op.responses["document"] = {"document": msg}
 
 
-_SAME_ATTRS = (
-    "kind",
+# The facets of a scalar: what an XSD simple type (or simple content) carries over to the shape that holds it.
+SCALAR_FACETS = (
     "types",
     "enum",
     "patterns",
@@ -175,6 +175,10 @@ _SAME_ATTRS = (
     "max_exclusive",
     "total_digits",
     "fraction_digits",
+)
+_SAME_ATTRS = (
+    "kind",
+    *SCALAR_FACETS,
     "nullable",
     "default",
     "fixed",

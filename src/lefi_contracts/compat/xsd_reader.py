@@ -24,6 +24,7 @@ from lefi_contracts.compat.model import (
     DURATION,
     INTEGER,
     NUMBER,
+    SCALAR_FACETS,
     STRING,
     TIME,
     ContractModel,
@@ -193,19 +194,7 @@ class XsdReader:
         elif content is not None and content.is_simple():  # simple content (+ attributes)
             scalar = self.simple_shape(content)
             shape.kind = "scalar"
-            for attr_name in (
-                "types",
-                "enum",
-                "patterns",
-                "min_length",
-                "max_length",
-                "minimum",
-                "maximum",
-                "min_exclusive",
-                "max_exclusive",
-                "total_digits",
-                "fraction_digits",
-            ):
+            for attr_name in SCALAR_FACETS:
                 setattr(shape, attr_name, getattr(scalar, attr_name))
         if getattr(t, "assertions", None):
             shape.notes.append("XSD 1.1 assertions not compared")

@@ -17,8 +17,8 @@ from lefi_contracts.oracles.requests import invalid_reasons, ovrig_codes, valid_
 __all__ = [
     "CHECKS",
     "Check",
+    "CheckFinding",
     "Exchange",
-    "Finding",
     "invalid_reasons",
     "ovrig_codes",
     "run_checks",
@@ -45,19 +45,21 @@ CHECKS: dict[str, Check] = {r.name: _as_check(r) for r in RULES if "fuzzing" in 
 
 
 @dataclass(frozen=True)
-class Finding:
+class CheckFinding:
+    """What one fuzz check found wrong in one exchange (not compat's Finding, which is a contract change)."""
+
     check: str
     message: str
 
 
-def run_checks(ex: Exchange, names: list[str] | None = None) -> list[Finding]:
+def run_checks(ex: Exchange, names: list[str] | None = None) -> list[CheckFinding]:
     """Every check (or the named ones) on one exchange; a crashing check is itself a finding, not a crash."""
-    found: list[Finding] = []
+    found: list[CheckFinding] = []
     for name, check in CHECKS.items():
         if names is not None and name not in names:
             continue
         try:
-            found.extend(Finding(name, m) for m in check(ex))
+            found.extend(CheckFinding(name, m) for m in check(ex))
         except Exception as exc:  # a check must never take the run down on hostile data
-            found.append(Finding(name, f"check could not read the answer: {exc.__class__.__name__}"))
+            found.append(CheckFinding(name, f"check could not read the answer: {exc.__class__.__name__}"))
     return found

@@ -14,6 +14,7 @@ anything the XSD allows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -199,7 +200,10 @@ class XsdStrategies:
         )
         if isinstance(encoded, tuple):  # lax mode returns (element, errors)
             encoded = encoded[0]
-        return etree.fromstring(xmlschema.etree_tostring(encoded, namespaces={"": ns} if ns else {}).encode())
+        if encoded is None:
+            raise ContractError(f"xmlschema encoded nothing for the element {name!r}")
+        text = xmlschema.etree_tostring(encoded, namespaces={"": ns} if ns else {})
+        return etree.fromstring(text.encode() if isinstance(text, str) else text)
 
     def _global(self, name: str) -> Any:
         key = f"{{{self.namespace}}}{name}" if self.namespace else name
@@ -239,7 +243,7 @@ class XsdStrategies:
         for name, attr in getattr(elem, "attributes", {}).items():
             if name is None or _local(name).startswith("xmlns"):
                 continue
-            strat = self._hinted(f"{path}/@{_local(name)}", lambda a=attr: simple_strategy(a.type))
+            strat = self._hinted(f"{path}/@{_local(name)}", functools.partial(simple_strategy, attr.type))
             out[f"@{_local(name)}"] = strat
         return out
 
@@ -276,7 +280,12 @@ class XsdStrategies:
         if depth > MAX_DEPTH and particle.min_occurs == 0:
             return st.just({})
         value = self._occurs(particle, lambda: self._element_value(particle, child_path, depth))
-        return value.map(lambda v, n=name: {} if v is None else {n: v})
+        return value.map(functools.partial(_keyed, name))
+
+
+def _keyed(name: str, value: Any) -> dict[str, Any]:
+    """One particle's value under its name; an absent optional particle (None) adds nothing."""
+    return {} if value is None else {name: value}
 
 
 def _merge(parts: tuple[dict[str, Any], ...]) -> dict[str, Any]:

@@ -48,7 +48,7 @@ from lefi_contracts.provider.render import (
     validator_for,
 )
 from lefi_contracts.provider.request_check import check_rest_body, check_rest_headers, check_soap_payload
-from lefi_contracts.provider.rules import Engine, Query, Rejected, bad_request
+from lefi_contracts.provider.rules import Engine, ProviderQuery, Rejected, bad_request
 from lefi_contracts.provider.soap import check_content_type, parse_request
 from lefi_contracts.provider.store import open_store
 from lefi_contracts.provider.tls import caller_may_ask_for, peer_actor, presented_certificate
@@ -148,7 +148,9 @@ class Provider:
 
         return handle
 
-    async def rest_query(self, request: Request, aktors_id: str, v: VersionInfo, operation_id: str) -> Query:
+    async def rest_query(
+        self, request: Request, aktors_id: str, v: VersionInfo, operation_id: str
+    ) -> ProviderQuery:
         media = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
         if media != "application/json":
             raise bad_request("Fel innehållstyp: frågan skickas som application/json.")
@@ -168,7 +170,7 @@ class Provider:
             raise bad_request("Perioden ska vara ett objekt med from och tom.")
         lists = {k: data[k] for k in QUERY_SECTIONS if k in data}
         anvandare = request.headers.get("x-lefi-anvandare")
-        return Query(
+        return ProviderQuery(
             aktors_id, anvandare, data.get("personnummer"), period.get("from"), period.get("tom"), lists
         )
 

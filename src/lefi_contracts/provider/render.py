@@ -54,11 +54,12 @@ def felsvar(meddelande: str, now: dt.datetime) -> bytes:
 
 
 def encode_xml(
-    v: VersionInfo, element: str, data: dict[str, Any], namespace: str | None = None
+    v: VersionInfo, element: str, data: dict[str, Any], namespace: str | None = None, *, lax: bool = False
 ) -> etree._Element:
     """Encode `data` as the XSD's global `element` (validating: an invalid answer is an internal error).
 
     With `namespace` given (the wrong-namespace fault), the valid tree is re-labelled into that namespace afterwards.
+    lax=True encodes without validation: only for faults whose point is an XSD violation.
     """
     schema = schema_for(v)
     ns = v.namespace or schema.target_namespace
@@ -67,9 +68,10 @@ def encode_xml(
         path=f"{{{ns}}}{element}",
         namespaces={"": ns},
         unordered=True,
+        validation="lax" if lax else "strict",
         etree_element_class=etree.Element,
     )
-    if isinstance(elem, tuple):  # lax mode returns (data, errors); strict mode (the default) raises instead
+    if isinstance(elem, tuple):  # lax mode returns (data, errors); strict mode raises instead
         elem = elem[0]
     if namespace and namespace != ns:
         elem = relabel(elem, ns, namespace)
@@ -250,18 +252,7 @@ def validator_for(v: VersionInfo) -> etree.XMLSchema:
 
 def encode_xml_lax(v: VersionInfo, element: str, data: dict[str, Any]) -> etree._Element:
     """Encode without validation: used only by faults whose point is an XSD violation."""
-    schema = schema_for(v)
-    ns = v.namespace or schema.target_namespace
-    result = schema.encode(
-        data,
-        path=f"{{{ns}}}{element}",
-        namespaces={"": ns},
-        unordered=True,
-        validation="lax",
-        etree_element_class=etree.Element,
-    )
-    elem = result[0] if isinstance(result, tuple) else result
-    return elem
+    return encode_xml(v, element, data, lax=True)
 
 
 def envelope(body_child: etree._Element) -> bytes:

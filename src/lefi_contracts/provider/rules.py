@@ -58,7 +58,7 @@ def bad_request(meddelande: str) -> Rejected:
 
 
 @dataclass
-class Query:
+class ProviderQuery:
     """A hämtningsfråga as both transports carry it (raw values: validation is the engine's job)."""
 
     aktors_id: str
@@ -156,7 +156,9 @@ class Engine:
             return f"{text} (personnummer {pnr})"
         return text
 
-    def validate(self, v: VersionInfo, q: Query) -> tuple[str, dt.date, dt.date, dict[str, list[str]]]:
+    def validate(
+        self, v: VersionInfo, q: ProviderQuery
+    ) -> tuple[str, dt.date, dt.date, dict[str, list[str]]]:
         pnr = q.personnummer
         if not isinstance(pnr, str) or not pnr:
             raise bad_request(self._msg(v, "Personnummer saknas.", pnr))
@@ -173,13 +175,14 @@ class Engine:
                 raise bad_request(
                     self._msg(v, "Personnumret är ogiltigt (kontrollsiffra eller datum).", pnr)
                 ) from None
-            ident = _with_right_check_digit(
+            repaired = _with_right_check_digit(
                 pnr, self.clock.today()
             )  # the fault skips Luhn only, not the date
-            if ident is None:
+            if repaired is None:
                 raise bad_request(
                     self._msg(v, "Personnumret är ogiltigt (kontrollsiffra eller datum).", pnr)
                 ) from None
+            ident = repaired
         twelve = ident.twelve
         fran, tom = self._period(v, q, pnr)
         lists: dict[str, list[str]] = {}
@@ -209,7 +212,7 @@ class Engine:
             raise RuntimeError("skottdag")  # the fault: an unhandled error on a rare but valid input
         return twelve, fran, tom, lists
 
-    def _period(self, v: VersionInfo, q: Query, pnr: Any) -> tuple[dt.date, dt.date]:
+    def _period(self, v: VersionInfo, q: ProviderQuery, pnr: Any) -> tuple[dt.date, dt.date]:
         dates = []
         for label, raw in (("from", q.period_from), ("tom", q.period_tom)):
             if raw is None:
@@ -228,7 +231,7 @@ class Engine:
         return fran, tom
 
     # --- the answer -----------------------------------------------------------------------------------------
-    def hamta(self, v: VersionInfo, q: Query) -> dict[str, Any]:
+    def hamta(self, v: VersionInfo, q: ProviderQuery) -> dict[str, Any]:
         actor = self.check_actor(v, q.aktors_id)
         self.check_user(v, actor, q.anvandare)
         pnr, fran, tom, lists = self.validate(v, q)

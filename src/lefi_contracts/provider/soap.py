@@ -1,4 +1,4 @@
-"""Provider-side SOAP 1.1: a safe parse of the request envelope into a Query, and the operation it names.
+"""Provider-side SOAP 1.1: a safe parse of the request envelope into a ProviderQuery, and the operation it names.
 
 Hostile XML (a DTD, entities) is refused before lxml sees it; lxml then parses without entity resolution or
 network access. Every refusal is a Rejected(400, FELAKTIGA_INDATA) that the app turns into a soap:Client fault.
@@ -12,7 +12,7 @@ import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException
 from lxml import etree
 
-from lefi_contracts.provider.rules import LISTS, Query, Rejected, bad_request
+from lefi_contracts.provider.rules import LISTS, ProviderQuery, Rejected, bad_request
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 OPERATIONS = ("hamtaFormansinformation", "hamtaTillgangligaInformationstyper")
@@ -25,7 +25,7 @@ _XML_TYPES = ("text/xml", "application/xml", "application/soap+xml")
 @dataclass(frozen=True)
 class SoapRequest:
     operation: str
-    query: Query
+    query: ProviderQuery
     payload: etree._Element | None = None  # the operation element, for the XSD check (request_check.py)
 
 
@@ -93,13 +93,13 @@ def _text(elem: etree._Element) -> str:
     return (elem.text or "").strip()
 
 
-def _query(op: etree._Element, ns: str, operation: str) -> Query:
+def _query(op: etree._Element, ns: str, operation: str) -> ProviderQuery:
     allowed = (
         {"aktorsId"}
         if operation == "hamtaTillgangligaInformationstyper"
         else {"aktorsId", "anvandare", "personnummer", "period", *LISTS}
     )
-    q = Query(aktors_id="")
+    q = ProviderQuery(aktors_id="")
     seen: set[str] = set()
     for child in op:
         if not isinstance(child.tag, str):

@@ -18,9 +18,12 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from uvicorn.protocols.http.auto import AutoHTTPProtocol
+if TYPE_CHECKING:  # the auto base is httptools' protocol or h11's: the same interface, h11's is typed
+    from uvicorn.protocols.http.h11_impl import H11Protocol as AutoHTTPProtocol
+else:
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
@@ -121,10 +124,18 @@ def _with_tls(app: ASGIApp, extension: dict[str, Any]) -> ASGIApp:
     return wrapped
 
 
-class PeerCertProtocol(AutoHTTPProtocol):  # type: ignore[misc, valid-type]
+class PeerCertProtocol(AutoHTTPProtocol):
     """uvicorn's HTTP protocol that hands the verified client certificate to the app (per connection)."""
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    app: ASGIApp  # uvicorn sets it from config.loaded_app, which it leaves untyped
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if not isinstance(
+            transport, asyncio.Transport
+        ):  # uvicorn's protocols read and write: a full transport
+            raise TypeError(
+                f"an HTTP connection needs a read/write transport, not {type(transport).__name__}"
+            )
         super().connection_made(transport)
         extension = tls_extension(transport.get_extra_info("ssl_object"))
         if extension is not None:

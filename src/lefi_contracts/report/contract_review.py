@@ -49,7 +49,8 @@ def changed_versions(base: Path, head: Path) -> list[tuple[str, Path | None, Pat
 
 
 def review(base: Path, head: Path) -> tuple[str, int]:
-    from lefi_contracts.compat import command_diff
+    from lefi_contracts.compat import diff_versions
+    from lefi_contracts.compat.report import render
     from lefi_contracts.consumers import command_can_i_deploy
 
     code = 0
@@ -63,12 +64,13 @@ def review(base: Path, head: Path) -> tuple[str, int]:
             lines += [f"### {name}: new", "", f"`{new.name}` has no earlier contract to compare with.", ""]
             continue
         try:
-            text, diff_code = command_diff(str(old), str(new), fmt="markdown")
+            report = diff_versions(str(old), str(new))
         except LefiContractsError as exc:
             lines += [f"### {name}", "", f"The diff could not run: {exc}", ""]
             code = max(code, 2)
             continue
-        code = max(code, diff_code)
+        text = render([report], "markdown")
+        code = max(code, int(report.meets("breaking")))
         lines += [f"### {name}", "", text.strip(), ""]
     lines += ["## Consumers (can-i-deploy)", ""]
     try:

@@ -11,17 +11,18 @@ from pathlib import Path
 
 from lefi_contracts.contracts import VersionInfo, registry
 from lefi_contracts.errors import ContractError
-from lefi_contracts.validation.base import Contract, Operation, Violation
+from lefi_contracts.validation.base import Contract, OperationBinding, Violation
 from lefi_contracts.validation.openapi import OpenApiContract
+from lefi_contracts.validation.soap_envelope import SOAP11_NS
 from lefi_contracts.validation.xmlsafe import DEFAULT_MAX_BYTES, parse_json, parse_xml
-from lefi_contracts.validation.xsd import SOAP11_NS, XsdContract
+from lefi_contracts.validation.xsd import XsdContract
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "SOAP11_NS",
     "Contract",
     "OpenApiContract",
-    "Operation",
+    "OperationBinding",
     "Violation",
     "XsdContract",
     "clear_cache",

@@ -32,8 +32,11 @@ class Violation:
 
 
 @dataclass(frozen=True)
-class Operation:
-    """An operation of a contract: SOAP request/response elements or REST method and path template."""
+class OperationBinding:
+    """How an operation is called: SOAP request/response elements or REST method and path template.
+
+    (compat.model.Operation is the other kind: an operation's normalised messages, for the diff.)
+    """
 
     name: str
     method: str = "POST"
@@ -49,7 +52,7 @@ class Contract(abc.ABC):
     kind: str = ""
 
     @abc.abstractmethod
-    def operations(self) -> list[Operation]:
+    def operations(self) -> list[OperationBinding]:
         """The operations the contract defines, named as in the WSDL/XSD or by OpenAPI operationId."""
 
     @abc.abstractmethod
@@ -77,7 +80,7 @@ class Contract(abc.ABC):
     def is_valid_response(self, body: bytes | Any, **kwargs: Any) -> bool:
         return not self.validate_response(body, **kwargs)
 
-    def operation(self, name: str) -> Operation:
+    def operation(self, name: str) -> OperationBinding:
         for op in self.operations():
             if op.name == name:
                 return op
@@ -85,3 +88,11 @@ class Contract(abc.ABC):
 
         known = ", ".join(o.name for o in self.operations())
         raise UsageError(f"unknown operation {name!r} (known: {known})")
+
+
+def header_value(headers: Any, name: str) -> str | None:
+    """A header from any mapping (httpx's Headers, a plain dict in any spelling); None when absent or unreadable."""
+    try:
+        return headers.get(name) or headers.get(name.lower()) or headers.get(name.title())
+    except AttributeError:
+        return None

@@ -18,7 +18,7 @@ import yaml
 from jsonschema import Draft4Validator, FormatChecker
 
 from lefi_contracts.errors import ContractError, ResponseRejected
-from lefi_contracts.validation.base import Contract, Operation, Violation
+from lefi_contracts.validation.base import Contract, OperationBinding, Violation, header_value
 from lefi_contracts.validation.xmlsafe import DEFAULT_MAX_BYTES, parse_json
 
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -165,8 +165,8 @@ class OpenApiContract(Contract):
 
     # -- operations -------------------------------------------------------------------------------------
 
-    def operations(self) -> list[Operation]:
-        return [Operation(name=n, method=m, path=p) for n, (m, p, _) in self._ops.items()]
+    def operations(self) -> list[OperationBinding]:
+        return [OperationBinding(name=n, method=m, path=p) for n, (m, p, _) in self._ops.items()]
 
     def operation_for(self, method: str, url_path: str) -> str | None:
         """The operationId whose path template matches the end of a request path (servers' base path aside)."""
@@ -339,7 +339,7 @@ class OpenApiContract(Contract):
         out = []
         for hname, spec in (response.get("headers") or {}).items():
             spec = self._deref(spec)
-            if spec.get("required") and not _get_header(headers, hname):
+            if spec.get("required") and not header_value(headers, hname):
                 out.append(Violation("/", f"missing required header {hname}", "openapi:header"))
         return out
 
@@ -386,13 +386,6 @@ _TAG = re.compile(r"'([^']+)' is a required property")
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _get_header(headers: Any, name: str) -> str | None:
-    try:
-        return headers.get(name) or headers.get(name.lower())
-    except AttributeError:
-        return None
 
 
 __all__ = ["OpenApiContract", "render_path", "to_json_schema"]

@@ -103,7 +103,7 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Elem
     return root
 
 
-def parse_json(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
+def parse_json(data: bytes | bytearray | memoryview, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     """Parse untrusted JSON with the same size cap and strict UTF-8; errors are one-line ResponseRejected."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise ResponseRejected("JSON must be given as bytes")

@@ -17,30 +17,22 @@ import xmlschema
 from lxml import etree
 
 from lefi_contracts.errors import ContractError, ResponseRejected
-from lefi_contracts.personnummer import contains_identity_number
-from lefi_contracts.validation.base import Contract, Operation, Violation
+from lefi_contracts.validation.base import Contract, OperationBinding, Violation
+from lefi_contracts.validation.soap_envelope import (
+    SOAP11_NS,
+    SOAP12_NS,
+    envelope_payload,
+    fault_violations,
+    local,
+    namespace_of,
+    namespace_violation,
+)
 from lefi_contracts.validation.xmlsafe import DEFAULT_MAX_BYTES, parse_xml
 
-SOAP11_NS = "http://schemas.xmlsoap.org/soap/envelope/"
-SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope"
 XS_NS = "http://www.w3.org/2001/XMLSchema"
-FAULT_ELEMENT = "fel"
 RESPONSE_SUFFIX = "Svar"
 
 _TAG_IN_QUOTES = re.compile(r"'([^']+)'")
-
-
-def local(tag: Any) -> str:
-    """Local name of a Clark-notation or prefixed tag."""
-    if not isinstance(tag, str):
-        return str(tag)
-    if tag.startswith("{"):
-        return tag.split("}", 1)[1]
-    return tag.split(":", 1)[-1]
-
-
-def namespace_of(tag: str) -> str | None:
-    return tag[1:].split("}", 1)[0] if tag.startswith("{") else None
 
 
 class XsdContract(Contract):
@@ -90,11 +82,11 @@ class XsdContract(Contract):
     def qname(self, name: str) -> str:
         return f"{{{self.namespace}}}{name}" if self.namespace else name
 
-    def operations(self) -> list[Operation]:
+    def operations(self) -> list[OperationBinding]:
         """Operations from the XSD's global elements: X is an operation when X and XSvar are both global."""
         names = set(self.globals)
         return [
-            Operation(name=n, method="POST", path="/soap", request=n, response=n + RESPONSE_SUFFIX)
+            OperationBinding(name=n, method="POST", path="/soap", request=n, response=n + RESPONSE_SUFFIX)
             for n in self.globals
             if n + RESPONSE_SUFFIX in names
         ]
@@ -147,7 +139,7 @@ class XsdContract(Contract):
                 )
             ]
         )
-        ns_problem = self._namespace_violation(root)
+        ns_problem = namespace_violation(root, self.namespace)
         if ns_problem:
             return [*found, ns_problem]
         return found + self.validate_element(root)
@@ -178,54 +170,15 @@ class XsdContract(Contract):
         )
         return self._validate_envelope(body, expected, content_type=content_type, request=True)
 
-    def _namespace_violation(self, el: etree._Element) -> Violation | None:
-        ns = namespace_of(el.tag)
-        if ns != self.namespace:
-            return Violation(
-                f"/{local(el.tag)}",
-                f"payload namespace is {ns or '(none)'!r}, expected {self.namespace!r}",
-                "xml:namespace",
-            )
-        return None
-
     def envelope_payload(self, root: etree._Element) -> tuple[etree._Element | None, list[Violation]]:
         """The element inside soap:Body (or the Fault), with the envelope's own violations."""
-        out: list[Violation] = []
-        if local(root.tag) != "Envelope":
-            return None, [
-                Violation(
-                    f"/{local(root.tag)}",
-                    f"not a SOAP envelope: root element is '{local(root.tag)}'",
-                    "soap:envelope",
-                )
-            ]
-        env_ns = namespace_of(root.tag)
-        if env_ns != SOAP11_NS:
-            what = "SOAP 1.2" if env_ns == SOAP12_NS else repr(env_ns or "(none)")
-            out.append(
-                Violation(
-                    "/Envelope",
-                    f"envelope namespace is {what}, expected SOAP 1.1 {SOAP11_NS!r}",
-                    "soap:envelope-namespace",
-                )
-            )
-        bodies = [c for c in root if isinstance(c.tag, str) and local(c.tag) == "Body"]
-        if not bodies:
-            out.append(Violation("/Envelope", "missing soap:Body", "soap:body"))
-            return None, out
-        if len(bodies) > 1:
-            out.append(Violation("/Envelope", "more than one soap:Body", "soap:body"))
-        children = [c for c in bodies[0] if isinstance(c.tag, str)]
-        if not children:
-            out.append(Violation("/Envelope/Body", "empty soap:Body", "soap:body"))
-            return None, out
-        if len(children) > 1:
-            out.append(
-                Violation(
-                    "/Envelope/Body", f"soap:Body holds {len(children)} elements, expected one", "soap:body"
-                )
-            )
-        return children[0], out
+        return envelope_payload(root)
+
+    def _validate_fault(
+        self, fault: etree._Element, status: int | None, headers: Any | None, request: bool
+    ) -> list[Violation]:
+        out, detail = fault_violations(fault, status, headers, request, namespace=self.namespace)
+        return out if detail is None else out + self.validate_element(detail)
 
     def _validate_envelope(
         self,
@@ -262,7 +215,7 @@ class XsdContract(Contract):
                     "soap:status",
                 )
             )
-        ns_problem = self._namespace_violation(payload)
+        ns_problem = namespace_violation(payload, self.namespace)
         if ns_problem:
             return [*out, ns_problem]
         name = local(payload.tag)
@@ -275,64 +228,6 @@ class XsdContract(Contract):
                 ),
             ]
         return out + self.validate_element(payload)
-
-    def _validate_fault(
-        self, fault: etree._Element, status: int | None, headers: Any | None, request: bool
-    ) -> list[Violation]:
-        out: list[Violation] = []
-        if request:
-            return [Violation("/Fault", "a request must not be a SOAP Fault", "soap:operation")]
-        if status is not None and status not in (500, 503):
-            out.append(
-                Violation(
-                    "/Fault",
-                    f"SOAP Fault with HTTP {status} (SOAP 1.1: 500; 503 in maintenance)",
-                    "soap:fault-status",
-                )
-            )
-        if status == 503 and headers is not None and not _header(headers, "retry-after"):
-            out.append(Violation("/Fault", "HTTP 503 without a Retry-After header", "soap:retry-after"))
-        children = {local(c.tag): c for c in fault if isinstance(c.tag, str)}
-        code_el = children.get("faultcode")
-        if code_el is None:
-            out.append(Violation("/Fault", "missing faultcode", "soap:fault"))
-        else:
-            text = (code_el.text or "").strip()
-            prefix, _, name = text.rpartition(":")
-            ns = code_el.nsmap.get(prefix or None)
-            if ns != SOAP11_NS or name not in ("Client", "Server"):
-                out.append(
-                    Violation(
-                        "/Fault/faultcode",
-                        f"faultcode {text!r} is not soap:Client or soap:Server",
-                        "soap:fault",
-                    )
-                )
-        string_el = children.get("faultstring")
-        if string_el is None or not (string_el.text or "").strip():
-            out.append(Violation("/Fault", "missing faultstring", "soap:fault"))
-        elif contains_identity_number(string_el.text or ""):
-            out.append(
-                Violation("/Fault/faultstring", "faultstring holds a personnummer", "privacy:identity-number")
-            )
-        detail = children.get("detail")
-        fel = None
-        if detail is not None:
-            fel = next((c for c in detail if isinstance(c.tag, str) and local(c.tag) == FAULT_ELEMENT), None)
-        if fel is None:
-            return [
-                *out,
-                Violation("/Fault/detail", f"missing detail element '{FAULT_ELEMENT}'", "soap:fault-detail"),
-            ]
-        ns_problem = self._namespace_violation(fel)
-        if ns_problem:
-            return [*out, ns_problem]
-        meddelande = next((c for c in fel if isinstance(c.tag, str) and local(c.tag) == "meddelande"), None)
-        if meddelande is not None and contains_identity_number(meddelande.text or ""):
-            out.append(
-                Violation("/fel/meddelande", "fault message holds a personnummer", "privacy:identity-number")
-            )
-        return out + self.validate_element(fel)
 
     # -- messages -----------------------------------------------------------------------------------------
 
@@ -479,13 +374,6 @@ class XsdContract(Contract):
                 elem, encoding="utf-8", default_namespace=self.namespace or None, xml_declaration=False
             )
         return xml, [str(getattr(e, "reason", e)) for e in errors]
-
-
-def _header(headers: Any, name: str) -> str | None:
-    try:
-        return headers.get(name) or headers.get(name.title())
-    except AttributeError:
-        return None
 
 
 def _names(names: list[str]) -> str:
