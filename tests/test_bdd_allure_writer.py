@@ -1,7 +1,8 @@
 """Our own Allure writer for scenario runs (report.bdd_allure), without any pytest Allure plugin loaded.
 
 A throw-away pytest-bdd project: one scenario passes, one fails half-way (the steps after it are skipped), one is
-skipped before it starts; a step's text and an attachment carry a personnummer, which must arrive masked."""
+skipped by a step's fixture, one (an Outline row) before it starts; a step's text and an attachment carry a
+personnummer, which must arrive masked."""
 
 from __future__ import annotations
 
@@ -35,9 +36,18 @@ Feature: Writer check
     Then it fails
     And this never runs
 
-  Scenario: skipped before it starts
+  Scenario: skipped by a step's fixture
     Given a fixture that skips
     When it is asked
+
+  @skip_at_setup
+  Scenario Outline: skipped before it starts <n>
+    Given a person <n>
+    When it is asked for <n>
+
+    Examples:
+      | n |
+      | 7 |
 """
 
 STEPS = """
@@ -46,6 +56,12 @@ import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 scenarios("writer.feature")
+
+
+@pytest.fixture(autouse=True)
+def skip_at_setup(request):
+    if request.node.get_closest_marker("skip_at_setup"):
+        pytest.skip("skipped in setup, before the scenario starts")
 
 
 @pytest.fixture
@@ -67,6 +83,11 @@ def skips(skipper):
 def asked():
     with allure.step("inner step"):
         allure.dynamic.label("custom", "yes")
+
+
+@when(parsers.parse("it is asked for {n:d}"))
+def asked_for(n):
+    pass
 
 
 @then("it answers")
@@ -91,7 +112,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, obj
     (project / "writer.feature").write_text(FEATURE, encoding="utf-8")
     (project / "test_writer.py").write_text(STEPS, encoding="utf-8")
     (project / "pytest.ini").write_text(
-        "[pytest]\nmarkers =\n    kontrakt\n    extra_tag\n", encoding="utf-8"
+        "[pytest]\nmarkers =\n    kontrakt\n    extra_tag\n    skip_at_setup\n", encoding="utf-8"
     )
     out = project / "allure-results"
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEFI_")}
@@ -118,7 +139,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, obj
         env=env,
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr  # one scenario fails on purpose
-    assert "1 failed, 1 passed, 1 skipped" in proc.stdout, proc.stdout
+    assert "1 failed, 1 passed, 2 skipped" in proc.stdout, proc.stdout
     bodies = [json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*-result.json")]
     return {"folder": {"path": str(out)}, **{str(b["name"]): b for b in bodies}}
 
@@ -129,11 +150,17 @@ def _labels(body: dict[str, object]) -> set[tuple[str, str]]:
 
 def test_one_result_per_scenario_with_its_status(results: dict[str, dict[str, object]]) -> None:
     names = set(results) - {"folder"}
-    assert names == {"all steps pass", "a step fails", "skipped before it starts"}
+    assert names == {
+        "all steps pass",
+        "a step fails",
+        "skipped by a step's fixture",
+        "skipped before it starts 7",
+    }
     assert results["all steps pass"]["status"] == "passed"
     assert results["a step fails"]["status"] == "failed"
     assert "the answer was wrong" in results["a step fails"]["statusDetails"]["message"]  # type: ignore[index]
-    assert results["skipped before it starts"]["status"] == "skipped"
+    assert results["skipped by a step's fixture"]["status"] == "skipped"
+    assert results["skipped before it starts 7"]["status"] == "skipped"
 
 
 def test_gherkin_steps_are_allure_steps_with_a_status_each(results: dict[str, dict[str, object]]) -> None:
@@ -152,9 +179,13 @@ def test_gherkin_steps_are_allure_steps_with_a_status_each(results: dict[str, di
         ("Then it fails", "failed"),
         ("And this never runs", "skipped"),
     ]
-    assert steps("skipped before it starts") == [
+    assert steps("skipped by a step's fixture") == [
         ("Given a fixture that skips", "skipped"),
         ("When it is asked", "skipped"),
+    ]
+    assert steps("skipped before it starts 7") == [
+        ("Given a person 7", "skipped"),
+        ("When it is asked for 7", "skipped"),  # the Examples row filled in
     ]
     when = results["all steps pass"]["steps"][1]  # type: ignore[index]
     assert [s["name"] for s in when["steps"]] == ["inner step"]  # allure.step nests under the Gherkin step

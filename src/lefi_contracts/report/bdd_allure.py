@@ -236,7 +236,10 @@ class ScenarioListener:
             return None  # not a scenario: nothing of ours
         _, name = bdd_plugin._scenario(item)
         state = self._schedule(item, template.feature, name, None)
-        state.steps = list(getattr(template, "steps", []))
+        try:  # the Examples row filled in, as a started scenario's steps are
+            state.steps = list(template.render(bdd_plugin._example(item)).steps)
+        except Exception:
+            state.steps = list(getattr(template, "steps", []))
         item.addfinalizer(partial(self._remaining_steps, item))
         return state
 
