@@ -88,8 +88,8 @@ def main(argv: list[str]) -> int:
             or _run(BIN / "ruff", "format", "--check", "src", "tests", "steps", "benchmarks", "tools")
             or typecheck()
         )
-    # Our own tests, then the scenarios in their own pytest process: allure-pytest and allure-pytest-bdd cannot be
-    # active in one process (notes/stack-feasibility.md, pitfall 11).
+    # Our own tests, then the scenarios in their own pytest process (their own conftest, target and versions; their
+    # Allure results come from lefi_contracts.report.bdd_plugin --lefi-allure-dir, no pytest Allure plugin).
     code = _run(BIN / "python", "-m", "pytest", "tests", *rest)
     bdd = _run(BIN / "python", "-m", "pytest", "steps", *rest)
     return code or bdd

@@ -5,7 +5,7 @@ asks the oracle (lefi_contracts.oracles: the registered rules, or facts.py for w
 means here exactly what it means to the fuzzers.
 
 Run as its own pytest invocation: `pytest steps [--target URL] [--lefi-version N]`; for Allure add
-`-p no:allure_pytest -p allure_pytest_bdd --alluredir=reports/allure-results` (see README / pyproject).
+`-p lefi_contracts.report.bdd_plugin --lefi-allure-dir=reports/allure-results` (our own writer; see pyproject).
 """
 
 from __future__ import annotations

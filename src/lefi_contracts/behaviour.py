@@ -11,7 +11,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -22,11 +21,12 @@ from lefi_contracts.codes import load_codes
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.errors import UsageError
 from lefi_contracts.oracles.answer import code_id
+from lefi_contracts.resources import features_dir
 
 # The kinds of information a query names, as written in the scenarios (v9 JSON names) -> Query field names.
 REQUEST_KINDS = {wire: attr for attr, wire in QUERY_LISTS.items()}
 # Given-step phrases -> catalogue names: data, next to the features that use them.
-PHRASES_FILE = Path(__file__).resolve().parents[2] / "features" / "catalogue-names.yaml"
+PHRASES_FILE = features_dir() / "catalogue-names.yaml"  # the checkout's features/, or the packaged copy
 OVER_TWO_YEARS = " over two years and one day"
 FIRST_MONTH = " over the first month of its period"
 

@@ -145,13 +145,16 @@ def scenario_invocation(
     root = steps.parent
     # Ini settings of the checkout (addopts, testpaths) are overridden; the features folder is named outright.
     ini = ["-o", "addopts=", "-o", "testpaths=", "-o", f"bdd_features_base_dir={features}"]
-    plugins = ["-p", "no:cacheprovider", "-p", "no:allure_pytest", "-p", "lefi_contracts"]
+    # Neither pytest Allure plugin runs here (a user may have either or both installed: they clash over
+    # --alluredir); our own bdd_plugin writes the scenarios' Allure results.
+    plugins = ["-p", "no:cacheprovider", "-p", "no:allure_pytest", "-p", "no:allure_pytest_bdd"]
+    plugins += ["-p", "lefi_contracts"]
     plugins += ["-p", "lefi_contracts.report.bdd_plugin"]
     argv = [sys.executable, "-P", "-m", "pytest", str(steps), f"--rootdir={root}", "-q", "--no-header"]
     argv += [*plugins, *ini, f"--lefi-results={absolute(results_file)}", f"--lefi-target={target}"]
     argv.append("--lefi-version=" + ",".join(versions))
     if allure_dir is not None:
-        argv += ["-p", "allure_pytest_bdd", f"--alluredir={absolute(allure_dir)}"]
+        argv.append(f"--lefi-allure-dir={absolute(allure_dir)}")
     if fixtures is not None:
         argv.append(f"--lefi-fixtures={absolute(fixtures)}")
     if tls is not None and tls.cert:

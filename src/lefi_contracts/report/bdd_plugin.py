@@ -1,8 +1,9 @@
 """A pytest plugin the gate loads into the scenario run: every test outcome becomes one CheckResult line (NDJSON).
 
-The gate runs `pytest steps` in its own process (allure-pytest-bdd cannot share a process with allure-pytest); this
-plugin is how its outcomes come back into the gate's one result stream. Enable with
-`-p lefi_contracts.report.bdd_plugin --lefi-results FILE`.
+The gate runs `pytest steps` in its own process; this plugin is how its outcomes come back into the gate's one
+result stream. Enable with `-p lefi_contracts.report.bdd_plugin --lefi-results FILE`; `--lefi-allure-dir DIR` also
+writes the scenarios' Allure results (report.bdd_allure: our own writer, so no pytest Allure plugin is needed and
+none can clash with a user's `--alluredir`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ _LOCK = threading.Lock()
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.getgroup("lefi-contracts").addoption(
         "--lefi-results", default=os.environ.get("LEFI_RESULTS_NDJSON"), help="write CheckResult NDJSON here"
+    )
+    parser.getgroup("lefi-contracts").addoption(
+        "--lefi-allure-dir",
+        default=None,
+        metavar="DIR",
+        help="write each scenario's Allure result (Gherkin steps, attachments, labels) into DIR",
     )
 
 
@@ -95,6 +102,11 @@ def pytest_configure(config: pytest.Config) -> None:
         writer = _Writer(Path(path))
         writer.config = config
         config.stash[_KEY] = writer
+    allure_dir = config.getoption("--lefi-allure-dir", default=None)
+    if allure_dir:
+        from lefi_contracts.report.bdd_allure import register
+
+        register(config, Path(allure_dir).absolute())
 
 
 _KEY: pytest.StashKey[_Writer] = pytest.StashKey()
@@ -140,31 +152,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
                 attachments=[Attachment(s, c) for s, c in report.sections if s.startswith("Captured")][:3],
             )
         )
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
-    """Label the scenario's Allure result as ours are labelled (version, behaviour, phase, links), so the report's
-    tree and tag filters read per version: allure-pytest-bdd has scheduled the result by now (trylast)."""
-    try:
-        import allure
-    except ImportError:
-        return
-    from lefi_contracts.report.behaviours import behaviour_of, labels, links
-
-    item = request.node
-    result = CheckResult(
-        phase="scenarios",
-        name=str(getattr(scenario, "name", item.name)),
-        status="passed",
-        version=_version(item),
-        behaviour=str(getattr(feature, "name", "")) or None,
-        parameters={"feature_tags": _feature_tags(item)},
-    )
-    present = set(_feature_tags(item).split())
-    for name, value in labels(result):
-        if name == "feature" or (name == "tag" and value in present):
-            continue  # allure-pytest-bdd writes the feature and the Gherkin tags itself
-        allure.dynamic.label(name, value)
-    for link in links(result, behaviour_of(result)):
-        allure.dynamic.link(link["url"], name=link["name"])
