@@ -196,3 +196,13 @@ def test_a_read_path_the_contract_does_not_declare_fails(correct_target: str, tm
     results = verify_consumer(load_consumer(path), correct_target)
     declared = next(r for r in results if "every field it reads" in r.name)
     assert declared.failed and "sjukskrivningsgrad" in declared.message
+
+
+def test_consumer_verification_holds_every_answer_to_the_oracle() -> None:
+    """An answer that carries another person's data breaks every consumer, whatever fields it reads."""
+    with target_or_embedded(None, faults=["other-person-in-answer"]) as (url, _embedded):
+        results = [r for c in load_consumers() for r in verify_consumer(c, url)]
+    flagged = {r.version for r in results if r.failed and "lefi_disclosure_person_asked" in r.message}
+    assert flagged == {c.version for c in load_consumers() if c.examples}, [
+        (r.version, r.message) for r in results if r.failed
+    ]

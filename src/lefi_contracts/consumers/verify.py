@@ -15,6 +15,7 @@ from lefi_contracts.consumers.contract import (
     values_at,
 )
 from lefi_contracts.errors import UsageError
+from lefi_contracts.oracles import RULES, exchange_of
 from lefi_contracts.results import Attachment, CheckResult
 from lefi_contracts.waivers import WaiverSet
 
@@ -120,6 +121,8 @@ def verify_consumer(
             problems += [f"missing: {p}" for p in example.expect_present if not values_at(data, p)]
             avvikelser = [a for a in (resp.avvikelser() or []) if isinstance(a, dict)]
             problems += [f"avvikelse: {a.get('avvikelse', {}).get('kod')}" for a in avvikelser]
+            exchange = exchange_of(resp, query, client.info)  # the oracle's answer rules hold for a consumer too
+            problems += [f"{r.name}: {m}" for r in RULES.for_phase("consumers") for m in r(exchange)]
             results.append(_exchange_result(contract, example.name, problems, started, resp))
     return results
 

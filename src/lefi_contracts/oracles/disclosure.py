@@ -123,7 +123,7 @@ def dated_items(data: Mapping[str, Any] | None) -> Iterator[tuple[str, list[tupl
 @rule(
     "lefi_disclosure_within_period",
     source=PERIOD_SOURCE,
-    phases=("scenarios", "fuzzing", "probes", "validation"),
+    phases=("scenarios", "fuzzing", "probes", "validation", "consumers"),
     broken_by=("period-ignored",),
 )
 def within_period(ex: Exchange) -> list[str]:
@@ -161,7 +161,7 @@ def _pm_item_codes(section: str, item: Mapping[str, Any]) -> set[str]:
         "the query names the förmånsgrupper and övrig-information types wanted, per kind of information "
         "(formansinformation, preliminaraUtbetalningar, utbetalningar, ansprak, beslut, ovrigInformation)"
     ),
-    phases=("scenarios", "fuzzing", "probes", "validation"),
+    phases=("scenarios", "fuzzing", "probes", "validation", "consumers"),
     broken_by=("unasked-group-delivered",),
 )
 def only_asked_groups(ex: Exchange) -> list[str]:
@@ -195,7 +195,7 @@ def only_asked_groups(ex: Exchange) -> list[str]:
 @rule(
     "lefi_obehorig_no_data",
     source="avvikelse OBEHORIG: the aktör has no right to the group, so the group carries no data",
-    phases=("scenarios", "fuzzing", "validation"),
+    phases=("scenarios", "fuzzing", "validation", "consumers"),
     broken_by=("obehorig-data-delivered",),
 )
 def obehorig_no_data(ex: Exchange) -> list[str]:
@@ -220,7 +220,7 @@ def obehorig_no_data(ex: Exchange) -> list[str]:
 @rule(
     "lefi_agency_not_ok_no_data",
     source="utlamnare tillstand FELANDE / OTILLGANGLIG: that utlämnare contributes neither data nor avvikelser",
-    phases=("scenarios", "fuzzing", "validation"),
+    phases=("scenarios", "fuzzing", "validation", "consumers"),
     broken_by=("agency-down-delivers-data",),
 )
 def agency_not_ok_no_data(ex: Exchange) -> list[str]:
@@ -247,7 +247,7 @@ def agency_not_ok_no_data(ex: Exchange) -> list[str]:
 @rule(
     "lefi_disclosure_person_asked",
     source="the query asks about one försäkringstagare (`personnummer`); the answer is information about that person",
-    phases=("scenarios", "fuzzing", "probes", "validation"),
+    phases=("scenarios", "fuzzing", "probes", "validation", "consumers"),
     broken_by=("other-person-in-answer",),
 )
 def person_asked(ex: Exchange) -> list[str]:
@@ -311,7 +311,7 @@ def _later(version: VersionInfo) -> bool:
         '"informationen inte längre kommer finnas tillgänglig i tidigare versioner (versionerna 5, 6 och 7)"; '
         "each version answers in its own contract: no element, group code or beloppstyp only a later version has"
     ),
-    phases=("scenarios", "fuzzing", "probes", "validation"),
+    phases=("scenarios", "fuzzing", "probes", "validation", "consumers"),
     broken_by=("later-structure-leaks", "later-group-code-leaks", "harmonised-leaks-into-old-versions"),
     versions=_later,
     versions_text="every version with a later one (5-8 today)",

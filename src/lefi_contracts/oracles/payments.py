@@ -91,7 +91,7 @@ def pm_payment_problems(where: str, payment: Mapping[str, Any]) -> list[str]:
 @rule(
     "lefi_payment_arithmetic",
     source=SOURCE,
-    phases=("scenarios", "fuzzing", "probes", "validation"),
+    phases=("scenarios", "fuzzing", "probes", "validation", "consumers"),
     broken_by=("netto-mismatch",),
 )
 def payment_arithmetic(ex: Exchange) -> list[str]:

@@ -30,7 +30,7 @@ RuleFunction = Callable[["Exchange"], list[str]]
 VersionSelector = Callable[[VersionInfo], bool]
 # scenarios: a Then-step of steps/ calls it; fuzzing: fuzz/checks.CHECKS runs it; probes: tests/test_oracle_probes.py
 # asks the provider about every test person and shows it holding there and breaking with each of its faults.
-PHASES = ("scenarios", "fuzzing", "probes", "validation")
+PHASES = ("scenarios", "fuzzing", "probes", "validation", "consumers")
 
 
 def every_version(v: VersionInfo) -> bool:

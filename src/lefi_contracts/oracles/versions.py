@@ -42,7 +42,7 @@ def fsjp_inside_sjukpenning(v: VersionInfo) -> bool:
         '"förebyggande sjukpenning … kommer inte längre finnas tillgänglig i tidigare versioner (versionerna 5, 6 '
         'och 7)" (after 18-19 May 2024); "många preliminära utbetalningar associeras med en beloppstyp" (2024-02-16)'
     ),
-    phases=("scenarios", "fuzzing", "probes", "validation"),
+    phases=("scenarios", "fuzzing", "probes", "validation", "consumers"),
     broken_by=("fsjp-leaks-into-old-versions", "beloppstyp-missing"),
     versions=lambda v: fsjp_inside_sjukpenning(v) or harmonised(v),
     versions_text="versions delivering förebyggande sjukpenning inside sjukpenning (5-7), harmonised ones (8-9)",
