@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 import jsonschema
 import yaml
 
-from lefi_contracts.client.transport import TlsConfig
+from lefi_contracts.client.transport import RateLimiter, TlsConfig
 from lefi_contracts.contracts import default_contracts_dir
 from lefi_contracts.errors import ContractError, UsageError
 from lefi_contracts.results import Attachment, CheckResult
@@ -204,6 +204,7 @@ def verify_consumer(
     catalogue: dict[str, Any] | None = None,
     tls: TlsConfig | None = None,
     registry: Registry | None = None,
+    limiter: RateLimiter | None = None,
 ) -> list[CheckResult]:
     """Run the consumer's example requests against the target; one result per example and per contract check."""
     from lefi_contracts.catalogue import load_catalogue
@@ -231,7 +232,7 @@ def verify_consumer(
         )
 
     aktors_id = _resolve(contract.aktors_id, catalogue, "aktorsId", contract.consumer)
-    with LefiClient(target, version, aktors_id=aktors_id, tls=tls) as client:
+    with LefiClient(target, version, aktors_id=aktors_id, tls=tls, limiter=limiter) as client:
         if "hamtaTillgangligaInformationstyper" in contract.operations:
             started = time.monotonic()
             resp = client.available_types(aktors_id)

@@ -10,6 +10,7 @@ from typing import Any
 from lefi_contracts.client import LefiClient, Query
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.gate.context import RunContext
+from lefi_contracts.gate.parallel import chunks, ordered_map
 from lefi_contracts.gate.phases.base import EveryVersion
 from lefi_contracts.results import Attachment, CheckResult, PhaseName
 
@@ -74,27 +75,43 @@ class ValidationPhase(EveryVersion):
     name = PhaseName.VALIDATION
 
     def run(self, ctx: RunContext) -> Iterator[CheckResult]:
+        """Every version's queries in up to --workers runs at once (one client each: a transport is one
+        thread's), the results in the sequential order (version, then the catalogue's order)."""
         queries = queries_or_raise(ctx)
-        for v in ctx.versions:
-            ctx.progress.start_phase("validation", v.number, len(queries))
-            with LefiClient(ctx.target, v, tls=ctx.tls) as client:
-                for persona, q in queries:
-                    started, t0 = time.time(), time.perf_counter()
-                    resp = client.query(Query(**query_for_version(q, v)))
-                    violations = resp.violations()
-                    yield CheckResult(
-                        phase=self.name,
-                        name=f"{persona}: hamtaFormansinformation",
-                        status="failed" if violations else "passed",
-                        version=v.number,
-                        behaviour="every response valid against its contract",
-                        message="; ".join(f"{x.path}: {x.message}" for x in violations[:5]),
-                        duration=time.perf_counter() - t0,
-                        started=started,
-                        parameters={"persona": persona, "http_status": str(resp.http_status)},
-                        attachments=[Attachment("exchange", resp.describe(masked=True))],
-                    )
+        parts = [(v, chunk) for v in ctx.versions for chunk in chunks(queries, ctx.workers)]
+
+        def work(part: tuple[VersionInfo, list[tuple[str, QuerySpec]]]) -> list[CheckResult]:
+            v, chunk = part
+            with LefiClient(ctx.target, v, tls=ctx.tls, limiter=ctx.limiter) as client:
+                return [self.check(client, v, persona, q) for persona, q in chunk]
+
+        current: VersionInfo | None = None
+        for (v, _), results in zip(parts, ordered_map(ctx.workers, parts, work), strict=True):
+            if v is not current:
+                if current is not None:
+                    ctx.progress.end_phase()
+                ctx.progress.start_phase("validation", v.number, len(queries))
+                current = v
+            yield from results
+        if current is not None:
             ctx.progress.end_phase()
+
+    def check(self, client: LefiClient, v: VersionInfo, persona: str, q: QuerySpec) -> CheckResult:
+        started, t0 = time.time(), time.perf_counter()
+        resp = client.query(Query(**query_for_version(q, v)))
+        violations = resp.violations()
+        return CheckResult(
+            phase=self.name,
+            name=f"{persona}: hamtaFormansinformation",
+            status="failed" if violations else "passed",
+            version=v.number,
+            behaviour="every response valid against its contract",
+            message="; ".join(f"{x.path}: {x.message}" for x in violations[:5]),
+            duration=time.perf_counter() - t0,
+            started=started,
+            parameters={"persona": persona, "http_status": str(resp.http_status)},
+            attachments=[Attachment("exchange", resp.describe(masked=True))],
+        )
 
 
 PHASE = ValidationPhase()
