@@ -261,12 +261,13 @@ def run_fuzz(
     provider_config: Mapping[str, Any] | None = None,
     registry: Registry | None = None,
     limiter: RateLimiter | None = None,
+    workers: int = 1,
 ) -> FuzzResult:
     """Fuzz every selected version of the target (None: the embedded reference provider) from its own contract.
 
     provider_config: ProviderConfig fields for the embedded provider (e.g. {"agency_state": {"FK": "FELANDE"}}),
     so that states only a provider can be put in (an agency down) are fuzzed too.
-    limiter: the run's shared rate limit, for every request (schemathesis' too).
+    limiter: the run's shared rate limit, for every request (schemathesis' too); workers: schemathesis'.
     """
     if examples < 0:
         raise UsageError("--examples must not be negative")
@@ -286,7 +287,17 @@ def run_fuzz(
                 result.outcomes.extend(fuzz_xml_coverage(version, url, hints, seed, client))
             else:
                 result.outcomes.extend(
-                    fuzz_rest(version, url, hints, examples, seed, tls, timeout=timeout, limiter=limiter)
+                    fuzz_rest(
+                        version,
+                        url,
+                        hints,
+                        examples,
+                        seed,
+                        tls,
+                        timeout=timeout,
+                        limiter=limiter,
+                        workers=workers,
+                    )
                 )
             neg = examples if negative_examples is None else negative_examples
             if neg:

@@ -104,6 +104,7 @@ def schema_config(
     tls: TlsConfig | None = None,
     timeout: float = 30.0,
     parameters: dict[str, Any] | None = None,
+    workers: int = 1,
 ) -> SchemathesisConfig:
     """Schemathesis' own phases and every default check; only positive_data_acceptance is off (replaced by our
     Luhn-aware lefi_valid_request_not_refused). No cache or example database: a seed gives the same run."""
@@ -116,7 +117,7 @@ def schema_config(
         "request-timeout": timeout,
         "max-redirects": 5,
         "tls-verify": str(tls.ca) if tls.ca else tls.verify,
-        "workers": 1,
+        "workers": max(1, workers),  # schemathesis' own: operations in parallel, each one thread's
     }
     if tls.cert:
         project["request-cert"] = str(tls.cert)

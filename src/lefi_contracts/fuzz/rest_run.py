@@ -75,12 +75,13 @@ def fuzz_rest(
     timeout: float = 30.0,
     contract: str | Path | None = None,
     limiter: RateLimiter | None = None,
+    workers: int = 1,
 ) -> list[OperationOutcome]:
     """Run schemathesis' phases on the version's contract against `url`; one outcome per operation."""
     rest.registered_checks()
     parameters = {"aktorsId": hints.actors[0]} if hints.actors else None
     config = rest.schema_config(
-        url, seed=seed, examples=examples, tls=tls, timeout=timeout, parameters=parameters
+        url, seed=seed, examples=examples, tls=tls, timeout=timeout, parameters=parameters, workers=workers
     )
     schema = rest.load_schema(version, config, contract)
     if limiter is not None:

@@ -40,6 +40,7 @@ class FuzzPhase(EveryVersion):
                 tls=ctx.tls,
                 registry=ctx.registry,
                 limiter=ctx.limiter,
+                workers=ctx.workers,
             )
 
         # One version a worker (each its own seeded generation): results and notes in the versions' order.
