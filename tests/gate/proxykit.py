@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -13,7 +14,7 @@ import httpx
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host"}
 
 
-def _handler(upstream: str, hidden: str) -> type[BaseHTTPRequestHandler]:
+def _handler(upstream: str, hidden: str | None, seen: list[float] | None) -> type[BaseHTTPRequestHandler]:
     client = httpx.Client(base_url=upstream, timeout=60.0)
 
     class Forward(BaseHTTPRequestHandler):
@@ -32,8 +33,10 @@ def _handler(upstream: str, hidden: str) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def _forward(self) -> None:
+            if seen is not None:
+                seen.append(time.monotonic())  # list.append is atomic: one entry a request, from any thread
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if self.path.startswith(hidden):
+            if hidden is not None and self.path.startswith(hidden):
                 self._answer(404, [("Content-Type", "application/json")], b'{"error": "not found"}')
                 return
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
@@ -55,9 +58,12 @@ def _handler(upstream: str, hidden: str) -> type[BaseHTTPRequestHandler]:
 
 
 @contextlib.contextmanager
-def hiding_proxy(upstream: str, hidden: str = "/_lefi") -> Iterator[str]:
-    """Yield the proxy's base URL; every path under `hidden` answers 404, the rest is the upstream's."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(upstream.rstrip("/"), hidden))
+def hiding_proxy(
+    upstream: str, hidden: str | None = "/_lefi", seen: list[float] | None = None
+) -> Iterator[str]:
+    """Yield the proxy's base URL; every path under `hidden` answers 404 (None: nothing hidden), the rest is
+    the upstream's; `seen` gets the arrival time (monotonic) of every request."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(upstream.rstrip("/"), hidden, seen))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -243,6 +243,8 @@ def _check_jsonschema() -> Path:
         ("vendor.github-workflows", "github-actions.yml"),
         ("vendor.github-workflows", "github-contract-review.yml"),
         ("vendor.gitlab-ci", "gitlab-ci.yml"),
+        ("vendor.github-workflows", "github-actions-matrix.yml"),
+        ("vendor.gitlab-ci", "gitlab-ci-matrix.yml"),
     ],
 )
 def test_ci_files_pass_their_schema(schema: str, name: str) -> None:

@@ -33,3 +33,27 @@ def test_every_served_version_has_a_loadable_contract(info) -> None:
 def test_unknown_version_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="unknown interface version"):
         contract_for("42")
+
+
+def test_workers_asking_for_a_contract_at_once_build_it_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import lefi_contracts.validation as validation
+
+    built: list[str] = []
+    real = validation.XsdContract
+
+    def counting(*args: object, **kwargs: object) -> object:
+        built.append("xsd")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validation, "XsdContract", counting)
+    validation.clear_cache()
+    got: list[object] = []
+    threads = [threading.Thread(target=lambda: got.append(validation.contract_for("8"))) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    validation.clear_cache()
+    assert len(built) == 1 and len(got) == 6 and all(g is got[0] for g in got)

@@ -17,6 +17,7 @@ from lefi_contracts.cli import (
     diff,
     fuzz,
     gate,
+    merge_reports,
     query,
     serve,
     verify_consumer,
@@ -25,7 +26,7 @@ from lefi_contracts.cli import (
 from lefi_contracts.cli.common import EXIT_OK, EXIT_USAGE, ArgumentParser, add_contracts, contracts_of
 from lefi_contracts.errors import LefiContractsError
 
-COMMANDS = (versions, serve, gate, fuzz, diff, verify_consumer, query, can_i_deploy)
+COMMANDS = (versions, serve, gate, merge_reports, fuzz, diff, verify_consumer, query, can_i_deploy)
 
 
 def build_parser() -> argparse.ArgumentParser:

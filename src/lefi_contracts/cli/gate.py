@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from lefi_contracts.cli.common import EXIT_UNAVAILABLE, add_target, positive_int
@@ -40,8 +41,40 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=Path,
         help="known failures accepted on purpose (YAML; default: <contracts>/waivers.yaml when present)",
     )
+    p.add_argument(
+        "--workers",
+        type=_workers,
+        default=4,
+        help="requests in flight at once against the target (validation, fuzzing, consumers; default 4)",
+    )
+    p.add_argument(
+        "--rate-limit",
+        type=_rate,
+        default=None,
+        metavar="R",
+        help="at most R requests a second to the target, over every worker (default: no limit)",
+    )
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=run)
+
+
+def _workers(text: str) -> int:
+    value = positive_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: at least 1 worker")
+    return value
+
+
+def _rate(text: str) -> float:
+    """R or R/s: requests a second, a positive number."""
+    raw = text.strip().removesuffix("/s")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of requests a second") from None
+    if not value > 0 or math.isinf(value):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of requests a second")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
             ca=args.ca,
             strict=args.strict,
             waivers=args.waivers,
+            workers=args.workers,
+            rate_limit=args.rate_limit,
         )
     )
     message = outcome.message

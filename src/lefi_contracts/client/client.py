@@ -6,7 +6,7 @@ from types import TracebackType
 
 from lefi_contracts.client.base import OP_QUERY, OP_TYPES, LefiResponse, Query, require_aktor
 from lefi_contracts.client.protocols import protocol_for, resolve
-from lefi_contracts.client.transport import GuardedTransport, TlsConfig
+from lefi_contracts.client.transport import GuardedTransport, RateLimiter, TlsConfig
 from lefi_contracts.contracts import Registry, VersionInfo
 from lefi_contracts.errors import TargetUnavailable, UsageError
 
@@ -30,6 +30,7 @@ class LefiClient:
         aktors_id: str | None = None,
         raise_on_unavailable: bool = True,
         registry: Registry | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         if not base_url or not base_url.startswith(("http://", "https://")):
             raise UsageError(f"target must be an http:// or https:// URL, not {base_url!r}")
@@ -42,7 +43,11 @@ class LefiClient:
         self.raise_on_unavailable = raise_on_unavailable
         self.protocol = protocol_for(self.info)
         self.transport = GuardedTransport(
-            timeout=timeout, connect_timeout=connect_timeout, max_response_bytes=max_response_bytes, tls=tls
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            max_response_bytes=max_response_bytes,
+            tls=tls,
+            limiter=limiter,
         )
 
     def query(self, q: Query, *, raise_on_unavailable: bool | None = None) -> LefiResponse:

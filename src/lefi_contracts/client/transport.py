@@ -158,6 +158,34 @@ class TlsConfig:
 NO_TLS = TlsConfig()
 
 
+class RateLimiter:
+    """At most `rate` requests a second across every transport that shares this object (one a run, passed
+    explicitly): a token bucket of depth `burst`, so a production-like target is never hammered, whatever the
+    number of workers. acquire() blocks the calling thread until its request may go."""
+
+    def __init__(self, rate: float, burst: int = 1) -> None:
+        if not rate > 0 or rate == float("inf"):
+            raise UsageError(f"the rate limit must be a positive number of requests a second, not {rate!r}")
+        if burst < 1:
+            raise UsageError("the rate limit's burst must be at least 1")
+        self.rate, self.burst = float(rate), burst
+        self._lock = threading.Lock()
+        self._tokens = float(burst)
+        self._last = time.monotonic()
+
+    def acquire(self) -> None:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+                self._last = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                wait = (1 - self._tokens) / self.rate
+            time.sleep(wait)
+
+
 class GuardedTransport:
     """One HTTP connection pool with our limits; one thread at a time (the watchdog resets every socket of it)."""
 
@@ -169,7 +197,10 @@ class GuardedTransport:
         max_response_bytes: int = 10_000_000,
         tls: TlsConfig | None = None,
         max_redirects: int = MAX_REDIRECTS,
+        limiter: RateLimiter | None = None,
     ) -> None:
+        """limiter: the run's shared rate limit (None: none); every request waits for it (its redirect hops
+        are part of it)."""
         if timeout <= 0 or connect_timeout <= 0:
             raise UsageError("timeouts must be positive")
         if max_response_bytes <= 0:
@@ -178,6 +209,7 @@ class GuardedTransport:
         self.connect_timeout = connect_timeout
         self.max_response_bytes = max_response_bytes
         self.max_redirects = max_redirects
+        self.limiter = limiter
         tls = tls or NO_TLS
         self.has_client_cert = tls.client_cert is not None
         self._streams: weakref.WeakSet[_TrackedStream] = weakref.WeakSet()
@@ -199,6 +231,8 @@ class GuardedTransport:
     ) -> RawResponse:
         """Send and read the whole answer within the deadline and the size cap, or raise a one-line error."""
         record = RequestRecord(method, url, dict(headers or {}), body)
+        if self.limiter is not None:  # waiting for the limit is not the target's time: before the deadline
+            self.limiter.acquire()
         start = time.monotonic()
         deadline = start + self.timeout
         expired = threading.Event()

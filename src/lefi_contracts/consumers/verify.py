@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lefi_contracts.client.transport import TlsConfig
+from lefi_contracts.client.transport import RateLimiter, TlsConfig
 from lefi_contracts.consumers.contract import (
     ConsumerContract,
     declared_paths,
@@ -42,6 +42,7 @@ def verify_consumer(
     catalogue: dict[str, Any] | None = None,
     tls: TlsConfig | None = None,
     registry: Registry | None = None,
+    limiter: RateLimiter | None = None,
 ) -> list[CheckResult]:
     """Run the consumer's example requests against the target; one result per example and per contract check."""
     from lefi_contracts.catalogue import load_catalogue
@@ -69,7 +70,7 @@ def verify_consumer(
         )
 
     aktors_id = _resolve(contract.aktors_id, catalogue, "aktorsId", contract.consumer)
-    with LefiClient(target, version, aktors_id=aktors_id, tls=tls) as client:
+    with LefiClient(target, version, aktors_id=aktors_id, tls=tls, limiter=limiter) as client:
         if "hamtaTillgangligaInformationstyper" in contract.operations:
             started = time.monotonic()
             resp = client.available_types(aktors_id)
@@ -121,7 +122,9 @@ def verify_consumer(
             problems += [f"missing: {p}" for p in example.expect_present if not values_at(data, p)]
             avvikelser = [a for a in (resp.avvikelser() or []) if isinstance(a, dict)]
             problems += [f"avvikelse: {a.get('avvikelse', {}).get('kod')}" for a in avvikelser]
-            exchange = exchange_of(resp, query, client.info)  # the oracle's answer rules hold for a consumer too
+            exchange = exchange_of(
+                resp, query, client.info
+            )  # the oracle's answer rules hold for a consumer too
             problems += [f"{r.name}: {m}" for r in RULES.for_phase("consumers") for m in r(exchange)]
             results.append(_exchange_result(contract, example.name, problems, started, resp))
     return results

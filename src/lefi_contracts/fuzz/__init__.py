@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lefi_contracts.client.transport import GuardedTransport, TlsConfig
+from lefi_contracts.client.transport import GuardedTransport, RateLimiter, TlsConfig
 from lefi_contracts.contracts import Registry
 from lefi_contracts.contracts import registry as default_registry
 from lefi_contracts.errors import LefiContractsError, TargetUnavailable, UsageError
@@ -260,11 +260,14 @@ def run_fuzz(
     tls: TlsConfig | None = None,
     provider_config: Mapping[str, Any] | None = None,
     registry: Registry | None = None,
+    limiter: RateLimiter | None = None,
+    workers: int = 1,
 ) -> FuzzResult:
     """Fuzz every selected version of the target (None: the embedded reference provider) from its own contract.
 
     provider_config: ProviderConfig fields for the embedded provider (e.g. {"agency_state": {"FK": "FELANDE"}}),
     so that states only a provider can be put in (an agency down) are fuzzed too.
+    limiter: the run's shared rate limit, for every request (schemathesis' too); workers: schemathesis'.
     """
     if examples < 0:
         raise UsageError("--examples must not be negative")
@@ -274,7 +277,7 @@ def run_fuzz(
     result = FuzzResult(seed=seed, examples=examples, target=target)
     started = time.perf_counter()
     tls = tls or TlsConfig()
-    client = GuardedTransport(timeout=timeout, tls=tls)
+    client = GuardedTransport(timeout=timeout, tls=tls, limiter=limiter)
     with _target(target, faults, provider_config) as url, contextlib.closing(client):
         hints = _hints(url, catalogue, result.notes, tls)
         result.replay = _replay(target, faults, client, result.notes)
@@ -283,7 +286,19 @@ def run_fuzz(
                 result.outcomes.extend(fuzz_soap(version, url, hints, examples, seed, client))
                 result.outcomes.extend(fuzz_xml_coverage(version, url, hints, seed, client))
             else:
-                result.outcomes.extend(fuzz_rest(version, url, hints, examples, seed, tls, timeout=timeout))
+                result.outcomes.extend(
+                    fuzz_rest(
+                        version,
+                        url,
+                        hints,
+                        examples,
+                        seed,
+                        tls,
+                        timeout=timeout,
+                        limiter=limiter,
+                        workers=workers,
+                    )
+                )
             neg = examples if negative_examples is None else negative_examples
             if neg:
                 result.outcomes.append(

@@ -21,7 +21,7 @@ import schemathesis
 from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
-from lefi_contracts.client.transport import TlsConfig
+from lefi_contracts.client.transport import RateLimiter, TlsConfig
 from lefi_contracts.contracts import VersionInfo, registry
 from lefi_contracts.errors import ContractError
 from lefi_contracts.fuzz import checks as ours
@@ -104,6 +104,7 @@ def schema_config(
     tls: TlsConfig | None = None,
     timeout: float = 30.0,
     parameters: dict[str, Any] | None = None,
+    workers: int = 1,
 ) -> SchemathesisConfig:
     """Schemathesis' own phases and every default check; only positive_data_acceptance is off (replaced by our
     Luhn-aware lefi_valid_request_not_refused). No cache or example database: a seed gives the same run."""
@@ -116,7 +117,7 @@ def schema_config(
         "request-timeout": timeout,
         "max-redirects": 5,
         "tls-verify": str(tls.ca) if tls.ca else tls.verify,
-        "workers": 1,
+        "workers": max(1, workers),  # schemathesis' own: operations in parallel, each one thread's
     }
     if tls.cert:
         project["request-cert"] = str(tls.cert)
@@ -259,3 +260,22 @@ def persona_cases(op: Any, hints: FuzzHints) -> list[Any]:
 def is_negative(case: Any) -> bool:
     mode = getattr(getattr(case, "meta", None), "generation", None)
     return getattr(getattr(mode, "mode", None), "value", "") == "negative"
+
+
+def shared_rate_limit(limiter: RateLimiter) -> Any:
+    """The run's one rate limiter in the shape schemathesis asks (a pyrate_limiter Limiter it calls
+    try_acquire on before each request), so that its requests and ours share one budget."""
+    from pyrate_limiter import Limiter
+
+    class SharedLimiter(Limiter):
+        def __init__(self) -> None:  # no bucket of its own: the run's limiter is the bucket
+            pass
+
+        def try_acquire(
+            self, name: str = "", weight: int = 1, blocking: bool = True, timeout: float = -1
+        ) -> bool:
+            for _ in range(weight):
+                limiter.acquire()
+            return True
+
+    return SharedLimiter()

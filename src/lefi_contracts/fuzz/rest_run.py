@@ -15,7 +15,7 @@ from typing import Any
 import requests
 from schemathesis.engine import events, from_schema
 
-from lefi_contracts.client.transport import TlsConfig
+from lefi_contracts.client.transport import RateLimiter, TlsConfig
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.errors import ContractError, TargetUnavailable
 from lefi_contracts.fuzz import rest
@@ -74,14 +74,18 @@ def fuzz_rest(
     *,
     timeout: float = 30.0,
     contract: str | Path | None = None,
+    limiter: RateLimiter | None = None,
+    workers: int = 1,
 ) -> list[OperationOutcome]:
     """Run schemathesis' phases on the version's contract against `url`; one outcome per operation."""
     rest.registered_checks()
     parameters = {"aktorsId": hints.actors[0]} if hints.actors else None
     config = rest.schema_config(
-        url, seed=seed, examples=examples, tls=tls, timeout=timeout, parameters=parameters
+        url, seed=seed, examples=examples, tls=tls, timeout=timeout, parameters=parameters, workers=workers
     )
     schema = rest.load_schema(version, config, contract)
+    if limiter is not None:
+        schema.config.rate_limit = rest.shared_rate_limit(limiter)
     if hints.actors or hints.personas:
         rest.install_hints(schema, hints)
     outcomes: dict[str, OperationOutcome] = {}

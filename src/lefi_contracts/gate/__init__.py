@@ -13,7 +13,7 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from lefi_contracts.client.transport import TlsConfig
+from lefi_contracts.client.transport import RateLimiter, TlsConfig
 from lefi_contracts.contracts import Registry, load_registry
 from lefi_contracts.contracts import registry as default_registry
 from lefi_contracts.errors import TargetUnavailable
@@ -95,6 +95,7 @@ def run_gate(opts: GateOptions, registry: Registry | None = None) -> GateOutcome
     versions = select_versions(reg, opts.versions)
     tls = TlsConfig.from_options(opts.cert, opts.key, opts.ca)
     waivers = run_waivers(opts.waivers, reg)
+    limiter = RateLimiter(opts.rate_limit) if opts.rate_limit is not None else None
     progress = Progress(quiet=opts.quiet, stream=opts.progress_stream)
     stream = ResultStream(transform=waivers)
     stream.subscribe(progress.on_result)
@@ -110,7 +111,9 @@ def run_gate(opts: GateOptions, registry: Registry | None = None) -> GateOutcome
     try:
         with target_or_embedded(opts.target, faults=opts.faults, now=opts.provider_now) as (target, embedded):
             shown_target = target if not embedded else f"embedded reference provider ({target})"
-            ctx = RunContext(opts, reg, versions, target, embedded, tls, stream, progress, folder.staging)
+            ctx = RunContext(
+                opts, reg, versions, target, embedded, tls, stream, progress, folder.staging, limiter=limiter
+            )
             ctx.waivers = waivers
             if opts.faults:
                 ctx.notes.append(f"embedded provider started with fault(s): {', '.join(opts.faults)}")

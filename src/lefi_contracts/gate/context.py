@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lefi_contracts.client.transport import TlsConfig
+from lefi_contracts.client.transport import RateLimiter, TlsConfig
 from lefi_contracts.contracts import Registry, VersionInfo
 from lefi_contracts.errors import LefiContractsError, TargetUnavailable
 from lefi_contracts.gate.options import GateOptions
@@ -39,6 +39,7 @@ class RunContext:
     stream: ResultStream
     progress: Progress
     reports: Path  # the folder this run writes into (a staging folder swapped in at the end)
+    limiter: RateLimiter | None = None  # --rate-limit: one bucket for every request of the run
     notes: list[str] = field(default_factory=list)
     own_texts: list[str] = field(default_factory=list)  # notes we wrote ourselves (seeds): never people
     phase_times: dict[str, float] = field(default_factory=dict)
@@ -49,6 +50,10 @@ class RunContext:
     @property
     def allure_dir(self) -> Path:
         return self.reports / "allure-results"
+
+    @property
+    def workers(self) -> int:
+        return self.options.workers
 
     def note(self, text: str, *, ours: bool = False) -> None:
         """A remark for the summary; `ours=True` marks text the gate generated itself (the identity scan of the

@@ -49,6 +49,8 @@ class GateOptions:
     provider_now: dt.datetime | None = None  # embedded provider only: fix its clock (demos, tests)
     progress_stream: TextIO | None = None
     probe_timeout: float = 5.0
+    workers: int = 4  # parts of the read-only phases in flight at once against the target (gate/parallel.py)
+    rate_limit: float | None = None  # requests a second to the target, over every worker (None: no limit)
 
 
 @dataclass
@@ -128,6 +130,10 @@ def check_options(opts: GateOptions, known_phases: Sequence[str]) -> None:
             raise UsageError(f"{name} {url!r} is not an http(s) URL")
     if opts.examples < 1:
         raise UsageError("--examples must be at least 1")
+    if opts.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    if opts.rate_limit is not None and not (0 < opts.rate_limit < float("inf")):
+        raise UsageError("--rate-limit must be a positive number of requests a second")
     if opts.wait < 0:
         raise UsageError("--wait must not be negative")
     if opts.consumers is not None and not opts.consumers.is_dir():

@@ -78,14 +78,20 @@ class NdjsonWriter(_Collecting):
 class AllureWriter(_Collecting):
     """allure-results/: ours, beside the files allure-pytest-bdd wrote for the scenarios (masked again here)."""
 
-    def __init__(self, folder: Path, *, written_elsewhere: Sequence[str] = ("scenarios",)) -> None:
+    def __init__(
+        self, folder: Path, *, written_elsewhere: Sequence[str] = ("scenarios",), mask_existing: bool = True
+    ) -> None:
+        """mask_existing=False: the files already there were masked by the run that wrote them (merging jobs'
+        folders); masking our own files again would mangle hex ids that look like numbers."""
         super().__init__()
         self.folder = folder
         self.written_elsewhere = set(written_elsewhere)
+        self.mask_existing = mask_existing
         self.uuids: dict[int, str] = {}
 
     def shutdown(self, end: RunEnd) -> None:
-        mask_files(self.folder)  # allure-pytest-bdd writes step arguments verbatim
+        if self.mask_existing:
+            mask_files(self.folder)  # allure-pytest-bdd writes step arguments verbatim
         ours = [r for r in self.results if r.phase not in self.written_elsewhere]
         self.uuids = write_allure_results(ours, self.folder)
         theirs = scenario_uuids(self.folder, self.results)
@@ -164,11 +170,25 @@ class SummaryWriter(_Collecting):
 class GateReports:
     """Every report of a gate run into one folder, in the order they depend on each other."""
 
-    def __init__(self, folder: Path, *, html: bool = True, history: Path | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        html: bool = True,
+        history: Path | None = None,
+        allure_written_elsewhere: Sequence[str] = ("scenarios",),
+        allure_masked: bool = False,
+    ) -> None:
         """history: the Allure history file (trend across runs); it lives beside the final report, not in a
-        staging folder that is swapped in at the end."""
+        staging folder that is swapped in at the end. allure_written_elsewhere: the phases whose Allure files
+        are already in the folder (the scenarios' plugin; every phase when merging jobs' folders), and
+        allure_masked whether those were masked already (a job's own writer did it)."""
         self.folder = folder
-        self.allure = AllureWriter(folder / "allure-results")
+        self.allure = AllureWriter(
+            folder / "allure-results",
+            written_elsewhere=allure_written_elsewhere,
+            mask_existing=not allure_masked,
+        )
         self.html = HtmlWriter(self.allure, folder / "allure-report", history) if html else None
         self.summary = SummaryWriter(folder, self.html)
         self.handlers: list[ResultHandler] = [

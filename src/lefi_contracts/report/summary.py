@@ -221,6 +221,7 @@ def summary_json(
         "started": info.started,
         "duration_seconds": round(info.duration, 3),
         "interrupted": info.interrupted,
+        "strict": info.strict,
         "counts": {s: sum(r.status == s for r in results) for s in STATUSES},
         "not_verified": [{"behaviour": b, "versions": vs} for b, vs in not_verified(results).items()],
         "matrix": grid.states(),

@@ -33,6 +33,7 @@ __all__ = [
 
 _cache: dict[tuple[str, str, int], Contract] = {}
 _lock = threading.Lock()
+_building: dict[tuple[str, str], threading.Lock] = {}  # per contract file: its one build at a time
 
 
 def _resolve(version: VersionInfo | str | int) -> VersionInfo:
@@ -55,17 +56,24 @@ def contract_for(version: VersionInfo | str | int) -> Contract:
     key = (info.number, str(path), mtime)
     with _lock:
         cached = _cache.get(key)
+        building = _building.setdefault(key[:2], threading.Lock())
     if cached is not None:
         return cached
-    contract: Contract
-    if info.transport == "soap":
-        contract = XsdContract(path, version=info.number)
-    else:
-        contract = OpenApiContract(path, version=info.number)
-    with _lock:
-        for old in [k for k in _cache if k[:2] == key[:2]]:
-            del _cache[old]
-        _cache[key] = contract
+    # One build a contract: the gate's workers ask for it at once, and an XSD build costs ~a second of CPU.
+    with building:
+        with _lock:
+            cached = _cache.get(key)
+        if cached is not None:
+            return cached
+        contract: Contract
+        if info.transport == "soap":
+            contract = XsdContract(path, version=info.number)
+        else:
+            contract = OpenApiContract(path, version=info.number)
+        with _lock:
+            for old in [k for k in _cache if k[:2] == key[:2]]:
+                del _cache[old]
+            _cache[key] = contract
     return contract
 
 

@@ -112,7 +112,9 @@ class CompatPhase(EveryVersion):
 
     def run(self, ctx: RunContext) -> Iterator[CheckResult]:
         served = list(ctx.registry.served())
-        http = GuardedTransport(timeout=30.0, max_response_bytes=CONTRACT_MAX_BYTES, tls=ctx.tls)
+        http = GuardedTransport(
+            timeout=30.0, max_response_bytes=CONTRACT_MAX_BYTES, tls=ctx.tls, limiter=ctx.limiter
+        )
         with tempfile.TemporaryDirectory(prefix="lefi-gate-contracts-") as tmp, contextlib.closing(http):
             for v in ctx.versions:
                 earlier = [e for e in served if _version_key(e) < _version_key(v)]

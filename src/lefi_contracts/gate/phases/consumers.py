@@ -9,6 +9,7 @@ from pathlib import Path
 from lefi_contracts.consumers import ConsumerContract, load_consumers, verify_consumer
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.gate.context import RunContext
+from lefi_contracts.gate.parallel import flatten, ordered_map
 from lefi_contracts.gate.phases.base import EveryVersion
 from lefi_contracts.results import CheckResult, PhaseName
 
@@ -42,10 +43,18 @@ class ConsumersPhase(EveryVersion):
             return
         catalogue = ctx.catalogue()  # CatalogueUnavailable: broken, with the reason
         ctx.progress.start_phase("consumers", ",".join(sorted(selected)), len(contracts))
-        for contract in contracts:
-            yield from verify_consumer(
-                contract, ctx.target, catalogue=catalogue, tls=ctx.tls, registry=ctx.registry
+
+        def work(contract: ConsumerContract) -> list[CheckResult]:
+            return verify_consumer(
+                contract,
+                ctx.target,
+                catalogue=catalogue,
+                tls=ctx.tls,
+                registry=ctx.registry,
+                limiter=ctx.limiter,
             )
+
+        yield from flatten(ordered_map(ctx.workers, contracts, work))  # in the contracts' order
         ctx.progress.end_phase()
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from lefi_contracts.fuzz import run_fuzz
+from lefi_contracts.contracts import VersionInfo
+from lefi_contracts.fuzz import FuzzResult, run_fuzz
 from lefi_contracts.gate.context import RunContext
+from lefi_contracts.gate.parallel import ordered_map
 from lefi_contracts.gate.phases.base import EveryVersion
 from lefi_contracts.results import CheckResult, PhaseName
 
@@ -26,10 +28,10 @@ class FuzzPhase(EveryVersion):
         catalogue = ctx.catalogue_or_none()
         if catalogue is None:
             ctx.note("fuzz: no fixture catalogue, fuzzing from the contracts alone reaches few data paths")
-        for v in ctx.versions:
-            ctx.progress.start_phase("fuzz", v.number)
+
+        def work(v: VersionInfo) -> FuzzResult:
             # reports_dir=None: the gate writes every report from its one stream (no second copy).
-            result = run_fuzz(
+            return run_fuzz(
                 ctx.target,
                 [v.number],
                 examples=ctx.options.examples,
@@ -37,7 +39,13 @@ class FuzzPhase(EveryVersion):
                 catalogue=catalogue or {},
                 tls=ctx.tls,
                 registry=ctx.registry,
+                limiter=ctx.limiter,
+                workers=ctx.workers,
             )
+
+        # One version a worker (each its own seeded generation): results and notes in the versions' order.
+        for v, result in zip(ctx.versions, ordered_map(ctx.workers, ctx.versions, work), strict=True):
+            ctx.progress.start_phase("fuzz", v.number)
             for text in result.notes:
                 ctx.note(f"fuzz v{v.number}: {text}")
             yield from result.results

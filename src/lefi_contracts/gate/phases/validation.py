@@ -12,6 +12,7 @@ from typing import Any
 from lefi_contracts.client import LefiClient, Query
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.gate.context import RunContext
+from lefi_contracts.gate.parallel import chunks, ordered_map
 from lefi_contracts.gate.phases.base import EveryVersion
 from lefi_contracts.oracles import RULES, exchange_of
 from lefi_contracts.results import Attachment, CheckResult, PhaseName
@@ -93,31 +94,46 @@ class ValidationPhase(EveryVersion):
     name = PhaseName.VALIDATION
 
     def run(self, ctx: RunContext) -> Iterator[CheckResult]:
+        """Every version's queries in up to --workers runs at once (one client each: a transport is one
+        thread's), the results in the sequential order (version, then the catalogue's order)."""
         queries = with_narrow_periods(queries_or_raise(ctx))
-        rules = RULES.for_phase("validation")  # the oracle's answer rules, over every answer (docs/rules.md)
-        for v in ctx.versions:
-            ctx.progress.start_phase("validation", v.number, len(queries))
-            with LefiClient(ctx.target, v, tls=ctx.tls) as client:
-                for persona, q in queries:
-                    started, t0 = time.time(), time.perf_counter()
-                    query = Query(**query_for_version(q, v))
-                    resp = client.query(query)
-                    problems = [f"{x.path}: {x.message}" for x in resp.violations()]
-                    exchange = exchange_of(resp, query, v)
-                    problems += [f"{r.name}: {m}" for r in rules for m in r(exchange)]
-                    yield CheckResult(
-                        phase=self.name,
-                        name=f"{persona}: hamtaFormansinformation",
-                        status="failed" if problems else "passed",
-                        version=v.number,
-                        behaviour="every response valid against its contract",
-                        message="; ".join(problems[:5]),
-                        duration=time.perf_counter() - t0,
-                        started=started,
-                        parameters={"persona": persona, "http_status": str(resp.http_status)},
-                        attachments=[Attachment("exchange", resp.describe(masked=True))],
-                    )
+        parts = [(v, chunk) for v in ctx.versions for chunk in chunks(queries, ctx.workers)]
+
+        def work(part: tuple[VersionInfo, list[tuple[str, QuerySpec]]]) -> list[CheckResult]:
+            v, chunk = part
+            with LefiClient(ctx.target, v, tls=ctx.tls, limiter=ctx.limiter) as client:
+                return [self.check(client, v, persona, q) for persona, q in chunk]
+
+        current: VersionInfo | None = None
+        for (v, _), results in zip(parts, ordered_map(ctx.workers, parts, work), strict=True):
+            if v is not current:
+                if current is not None:
+                    ctx.progress.end_phase()
+                ctx.progress.start_phase("validation", v.number, len(queries))
+                current = v
+            yield from results
+        if current is not None:
             ctx.progress.end_phase()
+
+    def check(self, client: LefiClient, v: VersionInfo, persona: str, q: QuerySpec) -> CheckResult:
+        started, t0 = time.time(), time.perf_counter()
+        query = Query(**query_for_version(q, v))
+        resp = client.query(query)
+        problems = [f"{x.path}: {x.message}" for x in resp.violations()]
+        exchange = exchange_of(resp, query, v)  # the oracle's answer rules, over every answer (docs/rules.md)
+        problems += [f"{r.name}: {m}" for r in RULES.for_phase("validation") for m in r(exchange)]
+        return CheckResult(
+            phase=self.name,
+            name=f"{persona}: hamtaFormansinformation",
+            status="failed" if problems else "passed",
+            version=v.number,
+            behaviour="every response valid against its contract",
+            message="; ".join(problems[:5]),
+            duration=time.perf_counter() - t0,
+            started=started,
+            parameters={"persona": persona, "http_status": str(resp.http_status)},
+            attachments=[Attachment("exchange", resp.describe(masked=True))],
+        )
 
 
 PHASE = ValidationPhase()
