@@ -27,3 +27,20 @@ def test_allure_results_of_a_scenario_run_hold_no_personnummer(tmp_path: Path) -
     files = list(results.glob("*"))
     assert len(files) > 20  # results and their masked request/response attachments
     assert scan_for_identity_numbers(results) == []
+
+
+def test_the_masking_pass_leaves_ids_and_digests_whole(tmp_path: Path) -> None:
+    """A hex historyId or a uuid may hold a run of digits shaped like a personnummer: masking it would break the
+    result's link to its history, and it is no person. The same digits as text are masked."""
+    import json as _json
+
+    from lefi_contracts.report.masking import mask_files
+
+    digest = "5d1fc2101244733e9e07f0d1c0ffee42"  # holds 2101244733, a valid-looking ten-digit number
+    uuid = "0b3cfe70-1111-4222-8333-197407021234"
+    doc = {"historyId": digest, "uuid": uuid, "name": "person 7407021234 asked"}
+    (tmp_path / "x-result.json").write_text(_json.dumps(doc), encoding="utf-8")
+    mask_files(tmp_path)
+    after = _json.loads((tmp_path / "x-result.json").read_text(encoding="utf-8"))
+    assert after["historyId"] == digest and after["uuid"] == uuid
+    assert "7407021234" not in after["name"]

@@ -96,11 +96,22 @@ _TEXT_SUFFIXES = {
 }
 
 
-def _mask_json(value: object) -> object:
+def mask_outside_ids(text: str) -> str:
+    """Mask identity numbers, leaving uuids and hex digests whole (a historyId is not a person, and a masked one
+    no longer links a result to its history): the same rule the scan applies (`_IDS`)."""
     from lefi_contracts.personnummer import mask_text
 
+    out, last = [], 0
+    for m in _IDS.finditer(text):
+        out += [mask_text(text[last : m.start()]), m.group(0)]
+        last = m.end()
+    out.append(mask_text(text[last:]))
+    return "".join(out)
+
+
+def _mask_json(value: object) -> object:
     if isinstance(value, str):
-        return mask_text(value)
+        return mask_outside_ids(value)
     if isinstance(value, list):
         return [_mask_json(v) for v in value]
     if isinstance(value, dict):
@@ -112,8 +123,6 @@ def mask_files(root: Path) -> int:
     """Mask identity numbers in files written by tools we do not control (allure-pytest-bdd records step
     arguments verbatim); returns how many files changed. JSON is masked value by value so it stays JSON."""
     import json
-
-    from lefi_contracts.personnummer import mask_text
 
     changed = 0
     if not root.is_dir():
@@ -128,9 +137,9 @@ def mask_files(root: Path) -> int:
             try:
                 text = json.dumps(_mask_json(json.loads(raw)), ensure_ascii=False)
             except ValueError:
-                text = mask_text(raw)
+                text = mask_outside_ids(raw)
         else:
-            text = mask_text(raw)
+            text = mask_outside_ids(raw)
         if text != raw:
             path.write_text(text, encoding="utf-8")
             changed += 1
