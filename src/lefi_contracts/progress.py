@@ -95,12 +95,16 @@ class Progress:
 
     # ------------------------------------------------------------------------------------------- phases
 
-    def start_phase(self, phase: str, version: str | None = None, total: int | None = None) -> None:
-        """A phase starts for one version, for several ("5,6,7": one bar each) or for all (None)."""
+    def start_phase(
+        self, phase: str, version: str | None = None, total: int | None = None, *, at: float | None = None
+    ) -> None:
+        """A phase starts for one version, for several ("5,6,7": one bar each) or for all (None); `at`: when
+        it started (perf_counter), for a phase that ran beside another and is shown when its turn comes."""
         versions = [v.strip() for v in version.split(",") if v.strip()] if version else [""]
         with self._lock:
             self._phase = phase
-            self._started = self._last_line = time.perf_counter()
+            self._started = at if at is not None else time.perf_counter()
+            self._last_line = time.perf_counter()
             each = total if len(versions) == 1 else None
             self._counts = {v: _Count(f"{'v' + v if v else 'all':>4} {phase:<11}", each) for v in versions}
             live = self._rich()
@@ -151,9 +155,10 @@ class Progress:
         )
         return f"{count.label} {how_far:>9} checks, {failed}"
 
-    def end_phase(self, note: str = "") -> None:
+    def end_phase(self, note: str = "", *, at: float | None = None) -> None:
         with self._lock:
-            seconds = self._paint(f"  {time.perf_counter() - self._started:.1f} s", _DIM)
+            ended = at if at is not None else time.perf_counter()
+            seconds = self._paint(f"  {ended - self._started:.1f} s", _DIM)
             counts = list(self._counts.values())
             live, self._live = self._live, None
             self._counts = {}

@@ -201,3 +201,26 @@ def test_the_coverage_phase_catches_the_provider_fault(fault: str, check: str, d
     with running_provider(ProviderConfig(db_path=db, faults=frozenset({fault}))) as url:
         _, failed = _coverage(url)
     assert check in failed
+
+
+def test_the_smallest_value_of_a_type_is_found_once_and_reused_only_for_the_same_definition() -> None:
+    from lefi_contracts.fuzz import xml_coverage
+
+    xml_coverage._SMALLEST.clear()
+    cold = [(c.kind, c.path, c.description, c.valid) for c in fresh_cases()]
+    warm = [(c.kind, c.path, c.description, c.valid) for c in fresh_cases()]  # from the memo
+    assert warm == cold and xml_coverage._SMALLEST
+
+    def pattern_type(pattern: str) -> object:
+        schema = xmlschema.XMLSchema(
+            '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:simpleType name="P">'
+            f'<xs:restriction base="xs:string"><xs:pattern value="{pattern}"/></xs:restriction>'
+            "</xs:simpleType></xs:schema>"
+        )
+        return schema.types["P"]
+
+    # the same name in another schema with another facet is another type: never the other's value
+    assert xml_coverage.type_key(pattern_type("[0-9]{12}")) != xml_coverage.type_key(pattern_type("[a-z]{3}"))
+    assert xml_coverage.type_key(pattern_type("[0-9]{12}")) == xml_coverage.type_key(
+        pattern_type("[0-9]{12}")
+    )

@@ -54,6 +54,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="R",
         help="at most R requests a second to the target, over every worker (default: no limit)",
     )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="diff every contract again (default: reuse the compat results of unchanged contracts, kept by "
+        "content hash in $LEFI_CACHE_DIR or ~/.cache/lefi-contracts)",
+    )
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=run)
 
@@ -103,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
             waivers=args.waivers,
             workers=args.workers,
             rate_limit=args.rate_limit,
+            compat_cache=not args.no_cache,
         )
     )
     message = outcome.message

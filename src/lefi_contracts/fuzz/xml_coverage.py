@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -169,6 +170,27 @@ def _insert(parent: etree._Element, order: list[str], new: etree._Element) -> No
     parent.insert(position, new)
 
 
+# The smallest value of a simple type: a derandomized search (the same for a type whatever the seed) that
+# shrinks, the dearest step of the coverage cases, and the same type recurs in every element and every
+# version that uses it. Keyed by the type's definition (type_key); a value is reused only if it is still valid.
+_SMALLEST: dict[str, str] = {}
+XSD_NAMESPACE = "http://www.w3.org/2001/XMLSchema"
+
+
+def type_key(xsd_type: Any, depth: int = 0) -> str:
+    """The definition of a simple type, its base types' and its members' (name and XSD source), as text."""
+    if xsd_type is None or depth > 20:
+        return ""
+    if getattr(xsd_type, "target_namespace", "") == XSD_NAMESPACE:  # a built-in type: its name says it all
+        return str(xsd_type.name)
+    elem = getattr(xsd_type, "elem", None)
+    source = ElementTree.tostring(elem, encoding="unicode") if isinstance(elem, ElementTree.Element) else ""
+    related = [getattr(xsd_type, "base_type", None), getattr(xsd_type, "item_type", None)]
+    related += list(getattr(xsd_type, "member_types", None) or [])
+    inner = "|".join(type_key(t, depth + 1) for t in related if t is not None and t is not xsd_type)
+    return f"{getattr(xsd_type, 'name', None)}:{source}({inner})"
+
+
 class XsdCoverage:
     """The coverage cases of one global request element of one XSD."""
 
@@ -192,15 +214,24 @@ class XsdCoverage:
         if enumeration:
             return str(enumeration[0])
         xsd_type = elem.type if elem.type.is_simple() else getattr(elem.type, "content", elem.type)
+        key = type_key(xsd_type)
+        known = _SMALLEST.get(key)
+        if known is not None and xsd_type.is_valid(known):
+            return known
         try:
-            found = find(
-                simple_strategy(xsd_type),
-                lambda v: bool(xsd_type.is_valid(str(v))),
-                settings=settings(database=None, derandomize=True, suppress_health_check=list(HealthCheck)),
+            found = str(
+                find(
+                    simple_strategy(xsd_type),
+                    lambda v: bool(xsd_type.is_valid(str(v))),
+                    settings=settings(
+                        database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+                    ),
+                )
             )
         except (NoSuchExample, Unsatisfiable, Exception):  # a type we cannot sample: a plain value
-            return "a"
-        return str(found)
+            found = "a"
+        _SMALLEST[key] = found
+        return found
 
     def _new_element(self, elem: Any, like: etree._Element | None) -> etree._Element | None:
         """A fresh valid-looking instance of an element (a copy of one in the base, or its smallest value)."""

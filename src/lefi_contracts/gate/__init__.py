@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Generator
 from pathlib import Path
 
 from lefi_contracts.client.transport import RateLimiter, TlsConfig
@@ -29,8 +30,10 @@ from lefi_contracts.gate.options import (
     resolve_paths,
     select_versions,
 )
+from lefi_contracts.gate.parallel import WorkerPool
 from lefi_contracts.gate.phases import PHASES, load_phase
 from lefi_contracts.gate.probe import parse_retry_after, wait_until_available
+from lefi_contracts.gate.schedule import PhaseSchedule
 from lefi_contracts.gate.verdict import decide, missing_checks
 from lefi_contracts.progress import Progress
 from lefi_contracts.report.html import history_file
@@ -43,8 +46,8 @@ from lefi_contracts.waivers import RunWaivers, waivers_for
 __all__ = ["GateOptions", "GateOutcome", "parse_retry_after", "run_gate"]
 
 
-def run_phase(ctx: RunContext, name: PhaseName) -> None:
-    """One phase into the stream; whatever goes wrong in it is a broken result, and the gate goes on."""
+def phase_results(ctx: RunContext, name: PhaseName) -> Generator[CheckResult, None, None]:
+    """One phase's results; whatever goes wrong in it is a broken result, and the gate goes on."""
     selected = ctx.options.phases
     if selected is not None and name not in selected:
         return
@@ -52,25 +55,26 @@ def run_phase(ctx: RunContext, name: PhaseName) -> None:
         try:
             phase = load_phase(name)
         except ImportError as exc:
-            ctx.stream.emit(broken(name, None, f"the {name} phase cannot be imported: {exc}"))
+            yield broken(name, None, f"the {name} phase cannot be imported: {exc}")
             return
         reason = phase.skip_reason(ctx)
         if reason is not None:
             if selected is not None:  # asked for by name: not running is not a skip
-                ctx.stream.emit(broken(name, None, f"the {name} phase cannot run: {reason}"))
+                yield broken(name, None, f"the {name} phase cannot run: {reason}")
             else:
                 ctx.note(f"{name}: not run, {reason}")
             return
-        before = len(ctx.stream)
+        mine: list[CheckResult] = []
         try:
             owed = [v for v in ctx.versions if phase.applies_to(ctx, v)]
             for result in phase.run(ctx):
-                ctx.stream.emit(result)
+                mine.append(result)
+                yield result
         except Exception as exc:  # a bug or a hostile answer in one part must not hide the others' verdicts
             ctx.progress.end_phase("could not finish")
-            ctx.stream.emit(broken(name, None, f"{exc.__class__.__name__}: {exc}"))
+            yield broken(name, None, f"{exc.__class__.__name__}: {exc}")
             return
-        ctx.stream.extend(missing_checks(name, owed, list(ctx.stream)[before:]))
+        yield from missing_checks(name, owed, mine)
 
 
 def _registry(opts: GateOptions, given: Registry | None) -> Registry:
@@ -96,6 +100,7 @@ def run_gate(opts: GateOptions, registry: Registry | None = None) -> GateOutcome
     tls = TlsConfig.from_options(opts.cert, opts.key, opts.ca)
     waivers = run_waivers(opts.waivers, reg)
     limiter = RateLimiter(opts.rate_limit) if opts.rate_limit is not None else None
+    pool = WorkerPool(opts.workers)
     progress = Progress(quiet=opts.quiet, stream=opts.progress_stream)
     stream = ResultStream(transform=waivers)
     stream.subscribe(progress.on_result)
@@ -109,10 +114,23 @@ def run_gate(opts: GateOptions, registry: Registry | None = None) -> GateOutcome
     interrupted = False
     reports.attach(stream)
     try:
-        with target_or_embedded(opts.target, faults=opts.faults, now=opts.provider_now) as (target, embedded):
+        with target_or_embedded(opts.target, faults=opts.faults, now=opts.provider_now, own_process=True) as (
+            target,
+            embedded,
+        ):
             shown_target = target if not embedded else f"embedded reference provider ({target})"
             ctx = RunContext(
-                opts, reg, versions, target, embedded, tls, stream, progress, folder.staging, limiter=limiter
+                opts,
+                reg,
+                versions,
+                target,
+                embedded,
+                tls,
+                stream,
+                progress,
+                folder.staging,
+                limiter=limiter,
+                pool=pool,
             )
             ctx.waivers = waivers
             if opts.faults:
@@ -123,8 +141,7 @@ def run_gate(opts: GateOptions, registry: Registry | None = None) -> GateOutcome
                 )
             for text in missing:
                 stream.emit(CheckResult(phase="target", name="version served", status="failed", message=text))
-            for name in PHASES:
-                run_phase(ctx, name)
+            PhaseSchedule(ctx, PHASES, phase_results).execute()
     except TargetUnavailable as exc:
         exit_code, message = EXIT_UNAVAILABLE, str(exc)
     except KeyboardInterrupt:
@@ -132,6 +149,8 @@ def run_gate(opts: GateOptions, registry: Registry | None = None) -> GateOutcome
     except BaseException:
         folder.discard()
         raise
+    finally:
+        pool.shutdown(wait=not interrupted)
     results = list(stream)
     if interrupted:
         exit_code, message = EXIT_INTERRUPTED, f"interrupted after {len(results)} checks: no verdict"

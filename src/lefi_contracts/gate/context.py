@@ -7,6 +7,8 @@ No phase looks the registry, the TLS options or the catalogue up again from a gl
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from lefi_contracts.client.transport import RateLimiter, TlsConfig
 from lefi_contracts.contracts import Registry, VersionInfo
 from lefi_contracts.errors import LefiContractsError, TargetUnavailable
 from lefi_contracts.gate.options import GateOptions
+from lefi_contracts.gate.parallel import WorkerPool
 from lefi_contracts.progress import Progress
 from lefi_contracts.results import CheckResult, ResultStream
 from lefi_contracts.waivers import RunWaivers, WaiverSet
@@ -26,6 +29,15 @@ class CatalogueUnavailable(LefiContractsError):
     """No fixture catalogue for this target: the phases that need test persons cannot run (a broken result)."""
 
     exit_code = 1
+
+
+@dataclass
+class _CatalogueCell:
+    """The catalogue, loaded once for the run and shared by the phases running at once (hence the lock)."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    value: dict[str, Any] | None = None
+    error: str | None = None
 
 
 @dataclass
@@ -44,8 +56,8 @@ class RunContext:
     own_texts: list[str] = field(default_factory=list)  # notes we wrote ourselves (seeds): never people
     phase_times: dict[str, float] = field(default_factory=dict)
     waivers: RunWaivers = field(default_factory=lambda: RunWaivers(WaiverSet()))
-    _catalogue: dict[str, Any] | None = None
-    _catalogue_error: str | None = None
+    pool: WorkerPool = field(default_factory=lambda: WorkerPool(1))  # the run's --workers threads
+    _catalogue: _CatalogueCell = field(default_factory=_CatalogueCell)
 
     @property
     def allure_dir(self) -> Path:
@@ -54,6 +66,20 @@ class RunContext:
     @property
     def workers(self) -> int:
         return self.options.workers
+
+    def for_phase(self, progress: Progress) -> RunContext:
+        """The context of one phase running beside others: its own progress (replayed in the phases' order)
+        and its own notes (merged in that order by `merge_notes`); the rest (options, pool, catalogue,
+        waivers, phase times) is the run's, shared."""
+        return dataclasses.replace(self, progress=progress, notes=[], own_texts=[])
+
+    def merge_notes(self, other: RunContext) -> None:
+        for text in other.notes:
+            if text not in self.notes:
+                self.notes.append(text)
+        for text in other.own_texts:
+            if text not in self.own_texts:
+                self.own_texts.append(text)
 
     def note(self, text: str, *, ours: bool = False) -> None:
         """A remark for the summary; `ours=True` marks text the gate generated itself (the identity scan of the
@@ -75,18 +101,20 @@ class RunContext:
     def catalogue(self) -> dict[str, Any]:
         """The fixture catalogue: --fixtures, else the target's own /_lefi/catalogue; loaded once.
         Raises CatalogueUnavailable (with the reason) when there is none."""
-        if self._catalogue is None and self._catalogue_error is None:
-            from lefi_contracts.catalogue import load_catalogue
+        cell = self._catalogue
+        with cell.lock:
+            if cell.value is None and cell.error is None:
+                from lefi_contracts.catalogue import load_catalogue
 
-            try:
-                self._catalogue = load_catalogue(
-                    self.options.fixtures, target=self.target, tls=self.tls, option="--fixtures"
-                )
-            except (LefiContractsError, TargetUnavailable) as exc:
-                self._catalogue_error = str(exc)
-        if self._catalogue is None:
-            raise CatalogueUnavailable(f"no fixture catalogue: {self._catalogue_error}")
-        return self._catalogue
+                try:
+                    cell.value = load_catalogue(
+                        self.options.fixtures, target=self.target, tls=self.tls, option="--fixtures"
+                    )
+                except (LefiContractsError, TargetUnavailable) as exc:
+                    cell.error = str(exc)
+        if cell.value is None:
+            raise CatalogueUnavailable(f"no fixture catalogue: {cell.error}")
+        return cell.value
 
     def catalogue_or_none(self) -> dict[str, Any] | None:
         try:

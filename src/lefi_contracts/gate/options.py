@@ -51,6 +51,7 @@ class GateOptions:
     probe_timeout: float = 5.0
     workers: int = 4  # parts of the read-only phases in flight at once against the target (gate/parallel.py)
     rate_limit: float | None = None  # requests a second to the target, over every worker (None: no limit)
+    compat_cache: bool = True  # reuse compat results of unchanged contracts (compat/cache.py; --no-cache)
 
 
 @dataclass

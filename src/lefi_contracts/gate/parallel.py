@@ -1,38 +1,86 @@
 """Bounded concurrency against the target, with results in the order a sequential run gives them.
 
 The phases that only read (validation queries, fuzz per version, consumer contracts) hand their independent
-parts to `ordered_map`: up to `workers` parts run at once (threads: the work waits on the network), and the
-parts' results come back in the parts' order, never in the order they finish, so that the reports of a seed
-are the same whatever the number of workers. Work that shares provider state (the scenarios, which set the
-provider's clock and agency states) is not handed here.
+parts to `ordered_map` on the run's one `WorkerPool`: up to `workers` parts run at once (threads: the work
+waits on the network), whatever the phases running beside each other, and the parts' results come back in the
+parts' order, never in the order they finish, so that the reports of a seed are the same whatever the number
+of workers. Work that sets provider state (the scenarios: the provider's clock and agency states) is not handed
+here; `gate/schedule.py` keeps it apart from the phases that read that state.
 """
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TypeVar
 
 Part = TypeVar("Part")
 Out = TypeVar("Out")
 
 
-def ordered_map(workers: int, parts: Sequence[Part], work: Callable[[Part], Out]) -> Iterator[Out]:
-    """work(part) for every part, at most `workers` at once; yields the outputs in the parts' order, each as
-    soon as it and every part before it are done. An exception in a part is raised at that part's turn
-    (the parts after it are cancelled or left to finish)."""
-    if workers <= 1 or len(parts) <= 1:
+class WorkerPool:
+    """The run's `workers` threads, shared by every phase: at most that many parts of work against the target
+    at once (each part sends one request at a time). One worker means no pool: parts run in the caller."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self._executor: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, work: Callable[[Part], Out], part: Part) -> Future[Out]:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="lefi-gate")
+            return self._executor.submit(work, part)
+
+    def shutdown(self, *, wait: bool = True) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=wait, cancel_futures=True)
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the gate's to handle, not a worker's traceback
+
+
+@contextlib.contextmanager
+def process_pool(size: int, preload: Sequence[str]) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes for CPU-bound parts (one interpreter lock each), forked from a server that has
+    imported `preload` once (so a worker starts in milliseconds, and no worker is forked from this process's
+    threads). The parts keep a WorkerPool slot while their process works: the bound on requests holds."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    executor = ProcessPoolExecutor(
+        max_workers=max(1, size), mp_context=context, initializer=_ignore_interrupt
+    )
+    finished = False
+    try:
+        yield executor
+        finished = True
+    finally:
+        executor.shutdown(wait=finished, cancel_futures=True)
+
+
+def ordered_map(pool: WorkerPool, parts: Sequence[Part], work: Callable[[Part], Out]) -> Iterator[Out]:
+    """work(part) for every part on the pool; yields the outputs in the parts' order, each as soon as it and
+    every part before it are done. An exception in a part is raised at that part's turn (the parts after it
+    are cancelled or left to finish)."""
+    if pool.workers <= 1:
         for part in parts:
             yield work(part)
         return
-    with ThreadPoolExecutor(max_workers=min(workers, len(parts)), thread_name_prefix="lefi-gate") as pool:
-        futures: list[Future[Out]] = [pool.submit(work, part) for part in parts]
-        try:
-            for future in futures:
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+    futures: list[Future[Out]] = [pool.submit(work, part) for part in parts]
+    try:
+        for future in futures:
+            yield future.result()
+    finally:
+        for future in futures:
+            future.cancel()
 
 
 def chunks(items: Sequence[Part], count: int) -> list[list[Part]]:

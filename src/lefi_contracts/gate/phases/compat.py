@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lefi_contracts.client.transport import GuardedTransport
-from lefi_contracts.compat import diff_versions
+from lefi_contracts.compat import DEFAULT_MODE, diff_versions
+from lefi_contracts.compat.cache import CompatCache, comparison_key, default_folder
 from lefi_contracts.compat.diff import DiffReport
 from lefi_contracts.compat.report import render
 from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.errors import ContractError, LefiContractsError, ResponseRejected
 from lefi_contracts.gate.context import RunContext, broken
-from lefi_contracts.gate.phases.base import EveryVersion
+from lefi_contracts.gate.phases.base import EveryVersion, TargetState
 from lefi_contracts.report.compat_pages import findings_attachment
 from lefi_contracts.results import Attachment, CheckResult, PhaseName
 
@@ -55,12 +56,26 @@ def _version_key(v: VersionInfo) -> tuple[int, str]:
     return (int(head), v.number) if head.isdigit() else (10**6, v.number)
 
 
-def _diff(old: str, new: str, mapping: Path | None, waive: Callable[[DiffReport], None]) -> DiffReport:
+def _compare(old: str, new: str, mapping: Path | None, witnesses: bool, cache: CompatCache) -> DiffReport:
+    """diff_versions, or its result for the same contents from the cache."""
+    options = {"witnesses": witnesses, "reader": "tolerant", "enum_policy": "default", "mode": DEFAULT_MODE}
+    key = comparison_key(Path(old), Path(new), mapping, options) if cache.folder is not None else ""
+    report = cache.get(key, old, new) if key else None
+    if report is None:
+        report = diff_versions(old, new, witnesses=witnesses, mapping=mapping)
+        if key:
+            cache.put(key, report)
+    return report
+
+
+def _diff(
+    old: str, new: str, mapping: Path | None, waive: Callable[[DiffReport], None], cache: CompatCache
+) -> DiffReport:
     # A first pass without witnesses; evidence is generated only when something breaks (it costs ~90 %).
-    report = diff_versions(old, new, witnesses=False, mapping=mapping)
+    report = _compare(old, new, mapping, False, cache)
     waive(report)
     if report.meets("breaking"):
-        report = diff_versions(old, new, witnesses=True, mapping=mapping)
+        report = _compare(old, new, mapping, True, cache)
         waive(report)
     return report
 
@@ -91,10 +106,12 @@ def compat_result(report: DiffReport, v: VersionInfo, name: str, info: bool, sta
 
 class CompatPhase(EveryVersion):
     name = PhaseName.COMPAT
+    target_state = TargetState.IGNORES
 
     def _one(
         self,
         ctx: RunContext,
+        cache: CompatCache,
         v: VersionInfo,
         name: str,
         pair: tuple[str, str],
@@ -105,12 +122,23 @@ class CompatPhase(EveryVersion):
         old, new = pair
         started = time.time()
         try:
-            report = _diff(old, new, mapping, lambda r: ctx.waivers.findings(r.findings, v.number))
+            report = _diff(old, new, mapping, lambda r: ctx.waivers.findings(r.findings, v.number), cache)
             return compat_result(report, v, name, info, started)
         except LefiContractsError as exc:
             return broken(self.name, v.number, f"{name}: {exc}")
 
     def run(self, ctx: RunContext) -> Iterator[CheckResult]:
+        cache = CompatCache(default_folder() if ctx.options.compat_cache else None)
+        try:
+            yield from self._run(ctx, cache)
+        finally:
+            if cache.hits:
+                done = cache.hits + cache.misses
+                ctx.note(
+                    f"compat: {cache.hits} of {done} diffs reused from the cache (unchanged contracts; --no-cache diffs again)"
+                )
+
+    def _run(self, ctx: RunContext, cache: CompatCache) -> Iterator[CheckResult]:
         served = list(ctx.registry.served())
         http = GuardedTransport(
             timeout=30.0, max_response_bytes=CONTRACT_MAX_BYTES, tls=ctx.tls, limiter=ctx.limiter
@@ -126,7 +154,11 @@ class CompatPhase(EveryVersion):
                     yield broken(self.name, v.number, str(exc), name="contract served by the target")
                 if candidate is not None:
                     yield self._one(
-                        ctx, v, "contract of record -> served by the target", (record_contract(v), candidate)
+                        ctx,
+                        cache,
+                        v,
+                        "contract of record -> served by the target",
+                        (record_contract(v), candidate),
                     )
                 if ctx.options.baseline and candidate is not None:
                     try:
@@ -136,13 +168,14 @@ class CompatPhase(EveryVersion):
                     except LefiContractsError as exc:
                         yield broken(self.name, v.number, str(exc), name="contract served by the baseline")
                     else:
-                        yield self._one(ctx, v, "baseline -> candidate (served)", (base, candidate))
+                        yield self._one(ctx, cache, v, "baseline -> candidate (served)", (base, candidate))
                 for old in reversed(earlier):
                     mapping = ctx.registry.root / "mappings" / f"v{old.number}-v{v.number}.yaml"
                     if old.transport != v.transport and not mapping.is_file():
                         continue  # XML vs JSON needs a declared mapping; without one there is nothing to compare
                     yield self._one(
                         ctx,
+                        cache,
                         v,
                         f"v{old.number} -> v{v.number}",
                         (record_contract(old), record_contract(v)),

@@ -54,7 +54,7 @@ class ConsumersPhase(EveryVersion):
                 limiter=ctx.limiter,
             )
 
-        yield from flatten(ordered_map(ctx.workers, contracts, work))  # in the contracts' order
+        yield from flatten(ordered_map(ctx.pool, contracts, work))  # in the contracts' order
         ctx.progress.end_phase()
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from lefi_contracts.gate.context import RunContext
-from lefi_contracts.gate.phases.base import EveryVersion
+from lefi_contracts.gate.phases.base import EveryVersion, TargetState
 from lefi_contracts.personnummer import mask_text
 from lefi_contracts.resources import scenario_invocation, steps_dir
 from lefi_contracts.results import NEEDS_TEST_CONTROL, NOT_VERIFIED, Attachment, CheckResult, PhaseName
@@ -49,6 +49,7 @@ def drain(path: Path, already: int) -> tuple[int, list[CheckResult]]:
 
 class ScenariosPhase(EveryVersion):
     name = PhaseName.SCENARIOS
+    target_state = TargetState.SETS
 
     def run(self, ctx: RunContext) -> Iterator[CheckResult]:
         steps = steps_dir()

@@ -105,7 +105,7 @@ class ValidationPhase(EveryVersion):
                 return [self.check(client, v, persona, q) for persona, q in chunk]
 
         current: VersionInfo | None = None
-        for (v, _), results in zip(parts, ordered_map(ctx.workers, parts, work), strict=True):
+        for (v, _), results in zip(parts, ordered_map(ctx.pool, parts, work), strict=True):
             if v is not current:
                 if current is not None:
                     ctx.progress.end_phase()
