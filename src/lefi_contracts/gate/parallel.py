@@ -49,15 +49,22 @@ def _ignore_interrupt() -> None:
 
 
 @contextlib.contextmanager
-def process_pool(size: int, preload: Sequence[str]) -> Iterator[ProcessPoolExecutor]:
+def process_pool(size: int, preload: Sequence[str]) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes for CPU-bound parts (one interpreter lock each), forked from a server that has
-    imported `preload` once (so a worker starts in milliseconds, and no worker is forked from this process's
-    threads). The parts keep a WorkerPool slot while their process works: the bound on requests holds."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(preload))
-    executor = ProcessPoolExecutor(
-        max_workers=max(1, size), mp_context=context, initializer=_ignore_interrupt
-    )
+    imported `preload` once: a worker starts in milliseconds, none is forked from this process's threads, and
+    every part gets a fresh process in the same state (one part a process), so that what a part computes never
+    depends on which parts ran before it (nor on this process's history). The parts keep a WorkerPool slot
+    while their process works: the bound on requests in flight holds. None: this machine cannot start worker
+    processes (no shared-memory locks in some containers); the caller runs the parts itself."""
+    try:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(preload))
+        executor = ProcessPoolExecutor(
+            max_workers=max(1, size), mp_context=context, initializer=_ignore_interrupt, max_tasks_per_child=1
+        )
+    except (OSError, ValueError, ImportError):
+        yield None
+        return
     finished = False
     try:
         yield executor

@@ -70,6 +70,10 @@ class FuzzPhase(EveryVersion):
         size = min(ctx.workers, len(ctx.versions))
         share = ctx.options.rate_limit / size if ctx.options.rate_limit is not None else None
         with process_pool(size, ["lefi_contracts.gate.phases.fuzz"]) as procs:
+            if procs is None:
+                ctx.note(
+                    "fuzz: this machine cannot start worker processes: the versions are fuzzed in threads"
+                )
 
             def work(v: VersionInfo) -> FuzzResult:
                 # The gate writes every report from its one stream: no reports of the fuzzer's own.
@@ -84,6 +88,8 @@ class FuzzPhase(EveryVersion):
                     ctx.workers,
                     share,
                 )
+                if procs is None:
+                    return fuzz_job(job)
                 return procs.submit(fuzz_job, job).result()  # this thread keeps its pool slot meanwhile
 
             yield from self._in_order(ctx, ordered_map(ctx.pool, ctx.versions, work))
