@@ -109,6 +109,17 @@ class _TrackingBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
+_CONTEXTS: dict[tuple[Any, ...], ssl.SSLContext] = {}
+_CONTEXTS_LOCK = threading.Lock()
+
+
+def _mtime(path: str | None) -> int | None:
+    try:
+        return Path(path).stat().st_mtime_ns if path else None
+    except OSError:
+        return None
+
+
 @dataclass(frozen=True)
 class TlsConfig:
     """TLS towards a target: a CA bundle (else the system's) and an optional client certificate (mutual TLS).
@@ -138,6 +149,19 @@ class TlsConfig:
         return (self.cert, self.key) if self.cert and self.key else None
 
     def ssl_context(self) -> ssl.SSLContext:
+        """The context of this configuration, built once for the files as they are (loading the system's CA
+        bundle costs tens of milliseconds, and a run opens a client per worker, version and contract); a
+        context is safe to share between threads."""
+        key = (self, *(_mtime(p) for p in (self.cert, self.key, self.ca)))
+        with _CONTEXTS_LOCK:
+            ctx = _CONTEXTS.get(key)
+        if ctx is None:
+            ctx = self._build_context()
+            with _CONTEXTS_LOCK:
+                _CONTEXTS[key] = ctx
+        return ctx
+
+    def _build_context(self) -> ssl.SSLContext:
         try:
             ctx = ssl.create_default_context(cafile=self.ca) if self.ca else ssl.create_default_context()
         except (OSError, ssl.SSLError) as exc:
