@@ -164,11 +164,14 @@ def measure(
 
 
 def baseline_checkout(rev: str, into: str) -> str:
-    """src/ and contracts/ of commit `rev` extracted under `into` (read-only use of git); returns its src dir."""
+    """src/, contracts/ and pyproject.toml of commit `rev` extracted under `into` (read-only use of git; without
+    pyproject.toml beside them the package would not take that checkout's contracts/); returns its src dir."""
     repo = Path(__file__).resolve().parent.parent
     archive = os.path.join(into, "baseline.tar")
     with open(archive, "wb") as out:
-        done = subprocess.run(["git", "-C", str(repo), "archive", rev, "src", "contracts"], stdout=out)
+        done = subprocess.run(
+            ["git", "-C", str(repo), "archive", rev, "src", "contracts", "pyproject.toml"], stdout=out
+        )
     if done.returncode != 0:
         raise SystemExit(f"bench_provider: cannot read commit {rev}")
     with tarfile.open(archive) as tar:
