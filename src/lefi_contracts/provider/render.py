@@ -187,7 +187,10 @@ def _render_children(out: list[str], plan: _Plan, value: dict[str, Any]) -> bool
             continue
         for one in item if isinstance(item, list) else (item,):
             if simple or not isinstance(one, dict):
-                append(f"{start}{_escape(one if type(one) is str else _text(one))}{end}")
+                text = one if type(one) is str else _text(one)
+                if "&" in text or "<" in text or ">" in text or "\r" in text:  # rare: spares the call
+                    text = _escape(text)
+                append(f"{start}{text}{end}")
             else:
                 append(start)
                 if _render_children(out, child, one):
