@@ -6,6 +6,7 @@ network access. Every refusal is a Rejected(400, FELAKTIGA_INDATA) that the app 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import defusedxml.ElementTree as safe_et
@@ -93,21 +94,27 @@ def _text(elem: etree._Element) -> str:
     return (elem.text or "").strip()
 
 
-def _query(op: etree._Element, ns: str, operation: str) -> ProviderQuery:
+@functools.cache
+def _tags(ns: str, operation: str) -> tuple[dict[str, str], dict[str, str]]:
+    """{"{ns}name": name} of the elements the operation takes, and of period's: a tag is looked up, not parsed."""
     allowed = (
         {"aktorsId"}
         if operation == "hamtaTillgangligaInformationstyper"
         else {"aktorsId", "anvandare", "personnummer", "period", *LISTS}
     )
+    return {f"{{{ns}}}{n}": n for n in allowed}, {f"{{{ns}}}{n}": n for n in ("from", "tom")}
+
+
+def _query(op: etree._Element, ns: str, operation: str) -> ProviderQuery:
+    allowed, period_parts = _tags(ns, operation)
     q = ProviderQuery(aktors_id="")
     seen: set[str] = set()
     for child in op:
         if not isinstance(child.tag, str):
             continue
-        qn = etree.QName(child)
-        if qn.namespace != ns or qn.localname not in allowed:
-            raise bad_request(f"Okänt element {qn.localname[:60]} i frågan.")
-        name = qn.localname
+        name = allowed.get(child.tag)
+        if name is None:
+            raise bad_request(f"Okänt element {etree.QName(child).localname[:60]} i frågan.")
         if name in LISTS:
             q.lists.setdefault(name, []).append(_text(child))
             continue
@@ -124,10 +131,10 @@ def _query(op: etree._Element, ns: str, operation: str) -> ProviderQuery:
             for part in child:
                 if not isinstance(part.tag, str):
                     continue
-                pq = etree.QName(part)
-                if pq.namespace != ns or pq.localname not in ("from", "tom"):
-                    raise bad_request(f"Okänt element {pq.localname[:60]} i period.")
-                setattr(q, "period_from" if pq.localname == "from" else "period_tom", _text(part))
+                part_name = period_parts.get(part.tag)
+                if part_name is None:
+                    raise bad_request(f"Okänt element {etree.QName(part).localname[:60]} i period.")
+                setattr(q, "period_from" if part_name == "from" else "period_tom", _text(part))
     if "aktorsId" not in seen or not q.aktors_id:
         raise bad_request("aktorsId saknas.")
     if operation == "hamtaFormansinformation" and "period" not in seen:
