@@ -8,7 +8,8 @@ lifespan off, one worker; the provider through provider.server._uvicorn_config, 
 process drives it with a lean asyncio HTTP/1.1 keep-alive client (httpx would be the bottleneck, not the server).
 Workloads: the minimal responder; the provider's health endpoint (routing + JSON only); a v9 REST query and a
 v8 SOAP query of a persona with data (SQLite + rules + JSON or XSD-checked XML). Goal: provider / minimal >= 0.5.
---profile runs the query workloads once more under cProfile inside the provider process and prints the top.
+--profile runs the query workloads once more under cProfile inside the provider process (recording after a warm-up,
+so that building schemas on a version's first query stays out) and prints the top.
 --baseline REV also runs the provider of that commit (src/ and contracts/ from `git archive`, its own database)
 in the same rounds, so that before/after ratios are measured side by side under the same machine load.
 """
@@ -37,7 +38,10 @@ async def minimal_app(scope, receive, send):  # type: ignore[no-untyped-def]  # 
 
 
 def _serve(kind: str, db: str, profile_out: str | None) -> None:
-    """Child process: run one server on a free loopback port, print the port, serve until killed."""
+    """Child process: run one server on a free loopback port, print the port, serve until killed.
+
+    With profile_out, cProfile records from the first request after the parent writes a line on stdin (after its
+    warm-up, so one-time costs such as building a version's schemas stay out of the figures) until stdin closes."""
     import uvicorn
 
     from lefi_contracts.provider import ProviderConfig
@@ -49,21 +53,36 @@ def _serve(kind: str, db: str, profile_out: str | None) -> None:
     else:
         config = _uvicorn_config(ProviderConfig(db_path=Path(db), now=NOW), None)
     server = uvicorn.Server(config)
+    recording = threading.Event()
 
-    def stop_when_parent_closes_stdin() -> None:  # a clean exit (uvicorn re-raises SIGTERM: no profile then)
-        sys.stdin.read()
+    def follow_stdin() -> None:  # EOF is a clean exit (uvicorn re-raises SIGTERM: no profile then)
+        for _ in sys.stdin:
+            recording.set()
         server.should_exit = True
 
-    threading.Thread(target=stop_when_parent_closes_stdin, daemon=True).start()
+    threading.Thread(target=follow_stdin, daemon=True).start()
     print(sock.getsockname()[1], flush=True)
-    if profile_out:
-        import cProfile
-
-        prof = cProfile.Profile()
-        prof.runcall(server.run, sockets=[sock])
-        prof.dump_stats(profile_out)
+    if not profile_out:
+        server.run(sockets=[sock])
         return
+    import cProfile
+
+    prof = cProfile.Profile()
+    if not config.loaded:
+        config.load()
+    app = config.loaded_app
+
+    async def profiled(scope, receive, send):  # type: ignore[no-untyped-def]
+        if recording.is_set() and not profiled.started:  # type: ignore[attr-defined]
+            profiled.started = True  # type: ignore[attr-defined]
+            prof.enable()  # on the event loop's thread, which runs every request
+        await app(scope, receive, send)
+
+    profiled.started = False  # type: ignore[attr-defined]
+    config.loaded_app = profiled
     server.run(sockets=[sock])
+    prof.disable()
+    prof.dump_stats(profile_out)
 
 
 class Server:
@@ -81,6 +100,12 @@ class Server:
             self.proc.kill()
             raise SystemExit(f"bench_provider: the {kind} server did not start")
         self.port = int(line)
+
+    def start_recording(self) -> None:
+        """A profiled server (profile_out) records from its next request on."""
+        if self.proc.stdin:
+            self.proc.stdin.write("record\n")
+            self.proc.stdin.flush()
 
     def stop(self) -> None:
         if self.proc.stdin:
@@ -131,11 +156,6 @@ async def _drive(
     )
     elapsed = time.perf_counter() - start
     return counts[0] / elapsed, counts[1], counts[0] + counts[1]
-
-
-def rate(port: int, requests: list[bytes], seconds: float, connections: int) -> tuple[float, int]:
-    value, bad, _ = measure(port, requests, seconds, connections)
-    return value, bad
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -270,9 +290,12 @@ def main() -> int:
             out = os.path.join(tmp, "provider.prof")
             prof = Server("provider", db, out)
             try:
-                for name, reqs in workloads(prof.port).items():
-                    if "query" in name:
-                        rate(prof.port, reqs, args.seconds, args.connections)
+                queries = [reqs for name, reqs in workloads(prof.port).items() if "query" in name]
+                for reqs in queries:  # warm-up first: schemas and plans are built on a version's first query
+                    asyncio.run(_drive(prof.port, reqs, min(1.0, args.seconds / 4), args.connections))
+                prof.start_recording()
+                for reqs in queries:
+                    asyncio.run(_drive(prof.port, reqs, args.seconds, args.connections))
             finally:
                 prof.stop()
             import pstats
