@@ -86,15 +86,17 @@ class Store:
             return []
         marks = ",".join("?" * len(groups))
         sql = (
-            f"SELECT kind, grupp, key, tag, payload FROM item WHERE pnr = ? AND kind = ? AND grupp IN ({marks}) "
+            f"SELECT id, kind, grupp, key, tag, payload FROM item WHERE pnr = ? AND kind = ? AND grupp IN ({marks}) "
             "AND fran <= ? AND till >= ?"
         )
         args: list[Any] = [pnr, kind, *groups, tom, fran]
         if tag is not None:
             sql += " AND tag = ?"
             args.append(tag)
-        sql += " ORDER BY id"
-        return [Row(k, g, key, t, json.loads(p)) for k, g, key, t, p in self._conn().execute(sql, args)]
+        # in id order, sorted here: ORDER BY id would have SQLite build a temporary B-tree for a handful of rows
+        # (half the query's cost); ids are unique, so the order is the same
+        found = sorted(self._conn().execute(sql, args))
+        return [Row(k, g, key, t, json.loads(p)) for _, k, g, key, t, p in found]
 
     def actor(self, aktors_id: str) -> ActorRow | None:
         return self._actor_table().get(aktors_id)
