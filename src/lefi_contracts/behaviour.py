@@ -22,6 +22,7 @@ from lefi_contracts.contracts import VersionInfo
 from lefi_contracts.errors import UsageError
 from lefi_contracts.oracles.answer import code_id
 from lefi_contracts.resources import features_dir
+from lefi_contracts.yamlio import load_yaml
 
 # The kinds of information a query names, as written in the scenarios (v9 JSON names) -> Query field names.
 REQUEST_KINDS = {wire: attr for attr, wire in QUERY_LISTS.items()}
@@ -44,7 +45,7 @@ def catalogue_entry(catalogue: dict[str, Any], name: str) -> dict[str, Any]:
 def phrases() -> dict[str, Any]:
     """The phrase tables of features/catalogue-names.yaml (personas, actors, users, default_actor)."""
     try:
-        data = yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8"))
+        data = load_yaml(PHRASES_FILE.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise UsageError(f"cannot read {PHRASES_FILE.name}: {exc.__class__.__name__}") from None
     if not isinstance(data, dict):

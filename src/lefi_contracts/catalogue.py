@@ -15,6 +15,7 @@ import yaml
 
 from lefi_contracts.client.transport import GuardedTransport, TlsConfig
 from lefi_contracts.errors import ContractError, ResponseRejected, UsageError
+from lefi_contracts.yamlio import load_yaml
 
 CATALOGUE_PATH = "/_lefi/catalogue"
 
@@ -48,7 +49,7 @@ def load_catalogue(
         if not path.is_file():
             raise UsageError(f"fixture catalogue {path} does not exist")
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise ContractError(
                 f"fixture catalogue {path}: not valid YAML ({exc.__class__.__name__})"

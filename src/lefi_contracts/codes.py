@@ -16,6 +16,7 @@ import yaml
 
 from lefi_contracts.contracts import default_contracts_dir
 from lefi_contracts.errors import ContractError
+from lefi_contracts.yamlio import load_yaml
 
 Kind = Literal["ersattning", "avdrag", "skatt"]
 _KINDS: tuple[str, ...] = ("ersattning", "avdrag", "skatt")
@@ -134,7 +135,7 @@ class _Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ContractError(f"code list {path} is missing") from None
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

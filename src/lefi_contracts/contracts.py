@@ -17,6 +17,7 @@ import yaml
 from lefi_contracts import resources
 from lefi_contracts.errors import ContractError, UsageError
 from lefi_contracts.resources import CONTRACTS_ENV
+from lefi_contracts.yamlio import load_yaml
 
 TransportKind = Literal["soap", "rest"]
 VersionStatus = Literal["active", "deprecated", "retired"]
@@ -193,7 +194,7 @@ def load_registry(root: Path | str | None = None) -> Registry:
     if not path.is_file():
         raise ContractError(f"no version registry at {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ContractError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
     if not isinstance(data, dict) or not isinstance(data.get("versions"), dict):

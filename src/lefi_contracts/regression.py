@@ -21,6 +21,7 @@ from lefi_contracts.client.transport import TlsConfig
 from lefi_contracts.contracts import VersionInfo, default_contracts_dir
 from lefi_contracts.errors import ContractError
 from lefi_contracts.results import Attachment, CheckResult
+from lefi_contracts.yamlio import load_yaml
 
 _MISSING = object()
 
@@ -58,7 +59,7 @@ def load_rules(path: Path | None = None) -> RegressionRules:
     if not path.is_file():
         return RegressionRules()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ContractError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
     if not isinstance(data, dict):

@@ -29,6 +29,7 @@ import yaml
 
 from lefi_contracts.errors import ContractError, UsageError
 from lefi_contracts.results import CheckResult
+from lefi_contracts.yamlio import load_yaml
 
 WaiverState = Literal["live", "expired", "ended"]
 DEFAULT_FILE = "waivers.yaml"  # in the contracts folder: used by the gate when present
@@ -237,7 +238,7 @@ def load_waivers(path: Path, *, known_rules: Collection[str] | None = None) -> W
     if not path.is_file():
         raise UsageError(f"waiver file not found: {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ContractError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
     return parse_waivers(data, str(path), known_rules=known_rules)

@@ -70,12 +70,12 @@ def test_the_environment_names_or_turns_off_the_folder(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("LEFI_CACHE_DIR", str(tmp_path / "here"))
-    assert default_folder() == tmp_path / "here"
+    assert default_folder() == tmp_path / "here" / "compat"
     monkeypatch.setenv("LEFI_CACHE_DIR", "off")
     assert default_folder() is None
     monkeypatch.delenv("LEFI_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert default_folder() == tmp_path / "xdg" / "lefi-contracts"
+    assert default_folder() == tmp_path / "xdg" / "lefi-contracts" / "compat"
 
 
 def _compat_gate(reports: Path, faults: list[str], *, cache: bool = True) -> tuple[int, list[str], list]:

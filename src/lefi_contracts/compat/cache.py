@@ -5,8 +5,8 @@ the mapping, the options and the diff's own code; the key hashes exactly that: e
 options, and the source of the compat package (a new rule or a fixed bug is a new key, in a checkout as in a
 release). An entry is the report as JSON before any waiver is applied (waivers are the run's, applied after).
 Entries are written atomically; an entry that cannot be read is a miss, never an error; the folder keeps the
-newest MAX_ENTRIES. Where: `LEFI_CACHE_DIR`, else `$XDG_CACHE_HOME/lefi-contracts`, else
-`~/.cache/lefi-contracts`; `LEFI_CACHE_DIR=off` (or the gate's --no-cache) turns it off.
+newest MAX_ENTRIES. Where: `compat/` in the suite's cache folder (lefi_contracts/cache.py); `LEFI_CACHE_DIR=off`
+or the gate's --no-cache turns it off.
 """
 
 from __future__ import annotations
@@ -15,29 +15,21 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from lefi_contracts.cache import cache_folder, write_atomically
 from lefi_contracts.compat.findings import DiffReport, Finding
 
 FORMAT = 1
 MAX_ENTRIES = 2000
-OFF = "off"
 _SCHEMA_SUFFIXES = (".xsd", ".wsdl", ".yaml", ".yml", ".json")
 
 
 def default_folder() -> Path | None:
-    """The cache folder the environment names (None: caching is off)."""
-    named = os.environ.get("LEFI_CACHE_DIR", "").strip()
-    if named.lower() == OFF:
-        return None
-    if named:
-        return Path(named)
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
-    return Path(base) / "lefi-contracts"
+    """The compat entries' folder the environment names (None: caching is off)."""
+    return cache_folder("compat")
 
 
 @cache
@@ -120,12 +112,12 @@ class CompatCache:
     def put(self, key: str, report: DiffReport) -> None:
         if self.folder is None:
             return
-        with contextlib.suppress(OSError, TypeError, ValueError):  # a full disk or an odd value: no cache
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".entry-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(report_to_json(report), out, ensure_ascii=False)
-            os.replace(tmp, self._path(key))
+        try:
+            text = json.dumps(report_to_json(report), ensure_ascii=False)
+        except (TypeError, ValueError):  # a value that is not plain JSON: not cached
+            return
+        write_atomically(self._path(key), text)
+        with contextlib.suppress(OSError):
             self._prune()
 
     def _prune(self) -> None:

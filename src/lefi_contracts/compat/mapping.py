@@ -18,13 +18,14 @@ from lefi_contracts.compat.findings import DiffReport, Finding
 from lefi_contracts.compat.model import ContractModel, Direction, Field
 from lefi_contracts.compat.rules import RULES
 from lefi_contracts.errors import ContractError
+from lefi_contracts.yamlio import load_yaml
 
 
 def load_mapping(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ContractError(f"mapping file not found: {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ContractError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
     if not isinstance(data, dict) or not isinstance(data.get("operations"), list):

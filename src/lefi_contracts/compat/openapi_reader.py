@@ -21,6 +21,7 @@ from lefi_contracts.compat.json_reader import JsonReader, dialect_of, escape
 from lefi_contracts.compat.keywords import NOT_COMPARED_FIELDS, canonical
 from lefi_contracts.compat.model import ContractModel, Message, Operation, Reading, place_document
 from lefi_contracts.errors import ContractError
+from lefi_contracts.yamlio import load_yaml
 
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -32,7 +33,7 @@ def load_document(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise ContractError(f"{path}: cannot read ({exc.__class__.__name__})") from None
     try:
-        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        return json.loads(text) if path.suffix == ".json" else load_yaml(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         kind = "JSON" if path.suffix == ".json" else "YAML"
         raise ContractError(f"{path}: not valid {kind} ({exc.__class__.__name__})") from None

@@ -18,6 +18,7 @@ import yaml
 
 from lefi_contracts.contracts import default_contracts_dir
 from lefi_contracts.errors import ContractError, UsageError
+from lefi_contracts.yamlio import load_yaml
 
 if TYPE_CHECKING:
     from lefi_contracts.contracts import Registry
@@ -71,7 +72,7 @@ def load_consumer(path: Path, *, contracts_dir: Path | None = None) -> ConsumerC
     if not path.is_file():
         raise UsageError(f"consumer contract {path} does not exist")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ContractError(f"consumer contract {path}: not valid YAML ({exc.__class__.__name__})") from None
     validator = jsonschema.Draft202012Validator(_meta_schema(str(contracts_dir)))

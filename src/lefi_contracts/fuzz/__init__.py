@@ -22,13 +22,13 @@ import os
 import random
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lefi_contracts.client.transport import GuardedTransport, RateLimiter, TlsConfig
-from lefi_contracts.contracts import Registry
+from lefi_contracts.contracts import Registry, VersionInfo
 from lefi_contracts.contracts import registry as default_registry
 from lefi_contracts.errors import LefiContractsError, TargetUnavailable, UsageError
 from lefi_contracts.fuzz.hints import FuzzHints
@@ -246,6 +246,12 @@ def _replay(target: str | None, faults: frozenset[str], client: GuardedTransport
     return replay_options(None, frozenset(str(f) for f in running))
 
 
+def version_kinds(version: VersionInfo) -> tuple[str, ...]:
+    """A version's independent fuzzing parts, in the order a run gives their results: generated requests
+    (schemathesis or the XSD strategies), for SOAP the XSD's boundaries (coverage), and invalid requests."""
+    return ("fuzz", "coverage", "negative") if version.transport == "soap" else ("fuzz", "negative")
+
+
 def run_fuzz(
     target: str | None,
     versions: str | list[str] | None = None,
@@ -262,12 +268,15 @@ def run_fuzz(
     registry: Registry | None = None,
     limiter: RateLimiter | None = None,
     workers: int = 1,
+    kinds: Collection[str] | None = None,
 ) -> FuzzResult:
     """Fuzz every selected version of the target (None: the embedded reference provider) from its own contract.
 
     provider_config: ProviderConfig fields for the embedded provider (e.g. {"agency_state": {"FK": "FELANDE"}}),
     so that states only a provider can be put in (an agency down) are fuzzed too.
     limiter: the run's shared rate limit, for every request (schemathesis' too); workers: schemathesis'.
+    kinds: which of a version's independent parts to run (`version_kinds`; None: all), so that a caller can
+    run them side by side.
     """
     if examples < 0:
         raise UsageError("--examples must not be negative")
@@ -282,10 +291,13 @@ def run_fuzz(
         hints = _hints(url, catalogue, result.notes, tls)
         result.replay = _replay(target, faults, client, result.notes)
         for version in selected:
+            wanted = set(version_kinds(version) if kinds is None else kinds)
             if version.transport == "soap":
-                result.outcomes.extend(fuzz_soap(version, url, hints, examples, seed, client))
-                result.outcomes.extend(fuzz_xml_coverage(version, url, hints, seed, client))
-            else:
+                if "fuzz" in wanted:
+                    result.outcomes.extend(fuzz_soap(version, url, hints, examples, seed, client))
+                if "coverage" in wanted:
+                    result.outcomes.extend(fuzz_xml_coverage(version, url, hints, seed, client))
+            elif "fuzz" in wanted:
                 result.outcomes.extend(
                     fuzz_rest(
                         version,
@@ -300,7 +312,7 @@ def run_fuzz(
                     )
                 )
             neg = examples if negative_examples is None else negative_examples
-            if neg:
+            if neg and "negative" in wanted:
                 result.outcomes.append(
                     fuzz_negative(version, url, hints, max(neg // 2, 1), seed, client, reg)
                 )

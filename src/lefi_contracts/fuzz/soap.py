@@ -91,6 +91,11 @@ def _schemas(xsd_path: Path) -> tuple[xmlschema.XMLSchema, etree.XMLSchema]:
     return xs, lx
 
 
+def xsd_views(xsd_path: Path) -> tuple[xmlschema.XMLSchema, etree.XMLSchema]:
+    """Both views of one XSD, built once a process (fuzz/warm.py builds them ahead in the fork server)."""
+    return _schemas(xsd_path)
+
+
 def _overlay(base_query: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
     """The XSD-generated request with a persona's fields laid over it, repeats removed from every list."""
     base, query = base_query

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
+import json
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import xmlschema
@@ -26,6 +29,7 @@ from hypothesis import HealthCheck, find, settings
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 from lxml import etree
 
+from lefi_contracts.cache import cache_folder, write_atomically
 from lefi_contracts.fuzz.xml_strategies import _facet, _local, _type_names, simple_strategy
 
 KINDS = ("enumeration", "length", "pattern", "occurs", "numeric", "date", "choice", "optional")
@@ -172,9 +176,30 @@ def _insert(parent: etree._Element, order: list[str], new: etree._Element) -> No
 
 # The smallest value of a simple type: a derandomized search (the same for a type whatever the seed) that
 # shrinks, the dearest step of the coverage cases, and the same type recurs in every element and every
-# version that uses it. Keyed by the type's definition (type_key); a value is reused only if it is still valid.
+# version that uses it. Keyed by the type's definition (type_key), in memory and in the suite's cache folder
+# (lefi_contracts/cache.py); a value is reused only if the type still accepts it.
 _SMALLEST: dict[str, str] = {}
 XSD_NAMESPACE = "http://www.w3.org/2001/XMLSchema"
+
+
+def _entry(key: str) -> Path | None:
+    folder = cache_folder("xsd-smallest")  # kept across runs and worker processes: a type is searched once
+    return folder / f"{hashlib.sha256(key.encode()).hexdigest()}.json" if folder is not None else None
+
+
+def _stored_smallest(key: str) -> str | None:
+    path = _entry(key)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path is not None else None
+    except (OSError, ValueError):
+        return None
+    return data["value"] if isinstance(data, dict) and data.get("key") == key else None
+
+
+def _store_smallest(key: str, value: str) -> None:
+    path = _entry(key)
+    if path is not None:
+        write_atomically(path, json.dumps({"key": key, "value": value}, ensure_ascii=False))
 
 
 def type_key(xsd_type: Any, depth: int = 0) -> str:
@@ -216,7 +241,10 @@ class XsdCoverage:
         xsd_type = elem.type if elem.type.is_simple() else getattr(elem.type, "content", elem.type)
         key = type_key(xsd_type)
         known = _SMALLEST.get(key)
+        if known is None:
+            known = _stored_smallest(key)
         if known is not None and xsd_type.is_valid(known):
+            _SMALLEST[key] = known
             return known
         try:
             found = str(
@@ -231,6 +259,7 @@ class XsdCoverage:
         except (NoSuchExample, Unsatisfiable, Exception):  # a type we cannot sample: a plain value
             found = "a"
         _SMALLEST[key] = found
+        _store_smallest(key, found)
         return found
 
     def _new_element(self, elem: Any, like: etree._Element | None) -> etree._Element | None:

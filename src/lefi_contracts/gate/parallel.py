@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from multiprocessing import forkserver
 from typing import TypeVar
 
 Part = TypeVar("Part")
@@ -44,21 +46,41 @@ class WorkerPool:
             executor.shutdown(wait=wait, cancel_futures=True)
 
 
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, old in saved.items():
+            if old is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = old
+
+
 def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the gate's to handle, not a worker's traceback
 
 
 @contextlib.contextmanager
-def process_pool(size: int, preload: Sequence[str]) -> Iterator[ProcessPoolExecutor | None]:
+def process_pool(
+    size: int, preload: Sequence[str], env: Mapping[str, str] | None = None
+) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes for CPU-bound parts (one interpreter lock each), forked from a server that has
     imported `preload` once: a worker starts in milliseconds, none is forked from this process's threads, and
     every part gets a fresh process in the same state (one part a process), so that what a part computes never
     depends on which parts ran before it (nor on this process's history). The parts keep a WorkerPool slot
     while their process works: the bound on requests in flight holds. None: this machine cannot start worker
-    processes (no shared-memory locks in some containers); the caller runs the parts itself."""
+    processes (no shared-memory locks in some containers); the caller runs the parts itself. `env`: what the
+    server sees in its environment while it starts and imports `preload` (the server is one a process: a server
+    already running keeps what it built, and a worker builds what it lacks itself)."""
     try:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(list(preload))
+        with _environment(env or {}):
+            forkserver.ensure_running()
         executor = ProcessPoolExecutor(
             max_workers=max(1, size), mp_context=context, initializer=_ignore_interrupt, max_tasks_per_child=1
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from lxml import etree
 
 from lefi_contracts.contracts import VersionInfo, registry
@@ -24,6 +23,7 @@ from lefi_contracts.oracles.answer import (
 )
 from lefi_contracts.oracles.exchange import Exchange
 from lefi_contracts.oracles.registry import rule
+from lefi_contracts.yamlio import load_yaml
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
@@ -83,11 +83,16 @@ def _declared_names(path: Path, kind: str) -> frozenset[str]:
     if kind == "xsd":
         tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
         return frozenset(str(e.get("name")) for e in tree.iter(f"{XS}element") if e.get("name"))
-    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    spec = load_yaml(path.read_text(encoding="utf-8")) or {}
     names: set[str] = set()
     for schema in ((spec.get("components") or {}).get("schemas") or {}).values():
         names.update((schema or {}).get("properties") or {})
     return frozenset(names)
+
+
+def contract_names(path: Path, kind: str) -> frozenset[str]:
+    """The names one contract file declares ("xsd" or "openapi"), read once a process."""
+    return _declared_names(path, kind)
 
 
 def declared_names(version: VersionInfo) -> frozenset[str]:

@@ -52,6 +52,7 @@ from lefi_contracts.provider.rules import Engine, ProviderQuery, Rejected, bad_r
 from lefi_contracts.provider.soap import check_content_type, parse_request
 from lefi_contracts.provider.store import open_store
 from lefi_contracts.provider.tls import caller_may_ask_for, peer_actor, presented_certificate
+from lefi_contracts.yamlio import load_yaml
 
 log = logging.getLogger("lefi_contracts.provider")
 JSON = "application/json"
@@ -187,7 +188,7 @@ class Provider:
             if kind in ("xsd", "openapi") and self.faults.on("served-contract-drift", v):
                 text = drifted_contract(v, kind, text)
             if as_json:
-                return Response(to_json(yaml.safe_load(text)), media_type=JSON)
+                return Response(to_json(load_yaml(text)), media_type=JSON)
             media = {"openapi": "application/yaml", "wsdl": XML, "xsd": XML}[kind]
             if kind == "wsdl":
                 return Response(self.wsdl_for(text, request, v), media_type=media)
@@ -451,7 +452,7 @@ def drifted_contract(v: VersionInfo, kind: str, text: str) -> str:
                 }
             return [walk(x) for x in node] if isinstance(node, list) else node
 
-        return yaml.safe_dump(walk(yaml.safe_load(text)), allow_unicode=True, sort_keys=False)
+        return yaml.safe_dump(walk(load_yaml(text)), allow_unicode=True, sort_keys=False)
     root = etree.fromstring(text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
     for enum in root.iter("{http://www.w3.org/2001/XMLSchema}enumeration"):
         if enum.get("value") == dropped:

@@ -44,6 +44,7 @@ from lefi_contracts.provider.recipes import (
     plain,
     reading,
 )
+from lefi_contracts.yamlio import load_yaml
 
 __all__ = [
     "BEHORIGHET_CHANGE",
@@ -74,7 +75,7 @@ def _load_codes(root: str) -> dict[str, Any]:
     for name in ("formansgrupper", "ovrig-information", "forman-delforman", "beloppstyper"):
         path = Path(root) / "codes" / f"{name}.yaml"
         try:
-            out[name] = yaml.safe_load(path.read_text(encoding="utf-8"))
+            out[name] = load_yaml(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise ContractError(f"code list {path} cannot be read ({exc.__class__.__name__})") from None
     return out

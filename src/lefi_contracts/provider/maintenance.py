@@ -18,6 +18,7 @@ import yaml
 from lefi_contracts.contracts import default_contracts_dir
 from lefi_contracts.errors import ContractError
 from lefi_contracts.provider.clock import STOCKHOLM
+from lefi_contracts.yamlio import load_yaml
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def load_schedule(path: Path | None = None) -> list[MaintenanceWindow]:
     if not path.is_file():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ContractError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
     windows = data.get("windows", []) if isinstance(data, dict) else None

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from lefi_contracts.errors import ContractError
+from lefi_contracts.yamlio import load_yaml
 
 TABLES_FILE = "fixtures/reference-provider.tables.yaml"
 PERSONAS_FILE = "fixtures/reference-provider.personas.yaml"
@@ -55,7 +56,7 @@ class Recipes:
 def _read(root: Path, name: str) -> dict[str, Any]:
     path = root / name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ContractError(f"data set recipe {path} cannot be read ({exc.__class__.__name__})") from None
     except ValueError as exc:  # a well-formed date that does not exist (2024-04-31)

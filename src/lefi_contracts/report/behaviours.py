@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from lefi_contracts.results import CheckResult
+from lefi_contracts.yamlio import load_yaml
 
 KINDS = ("contract violation", "behaviour", "fuzz finding", "compatibility", "unavailable")
 SOURCE_URL_ENV = (
@@ -52,7 +51,7 @@ class Catalogue:
 @functools.cache
 def catalogue() -> Catalogue:
     text = resources.files("lefi_contracts.report").joinpath("behaviours.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
+    data = load_yaml(text) or {}
     rows = []
     for bid, spec in (data.get("behaviours") or {}).items():
         spec = spec or {}

@@ -20,6 +20,7 @@ from jsonschema import Draft4Validator, FormatChecker
 from lefi_contracts.errors import ContractError, ResponseRejected
 from lefi_contracts.validation.base import Contract, OperationBinding, Violation, header_value
 from lefi_contracts.validation.xmlsafe import DEFAULT_MAX_BYTES, parse_json
+from lefi_contracts.yamlio import load_yaml
 
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -157,7 +158,7 @@ class OpenApiContract(Contract):
         except (OSError, UnicodeDecodeError) as exc:
             raise ContractError(f"{path.name}: cannot read ({exc.__class__.__name__})") from None
         try:
-            return yaml.safe_load(text)
+            return load_yaml(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -3,14 +3,17 @@ strategies), with the catalogue's test persons as hints. The seed is printed so 
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from lefi_contracts.client.transport import RateLimiter, TlsConfig
 from lefi_contracts.contracts import Registry, VersionInfo
-from lefi_contracts.fuzz import FuzzResult, run_fuzz
+from lefi_contracts.fuzz import FuzzResult, run_fuzz, version_kinds
+from lefi_contracts.fuzz.warm import WARM_ENV
 from lefi_contracts.gate.context import RunContext
 from lefi_contracts.gate.parallel import ordered_map, process_pool
 from lefi_contracts.gate.phases.base import EveryVersion
@@ -28,6 +31,7 @@ class FuzzJob:
 
     target: str
     version: str
+    kind: str  # one of fuzz.version_kinds(version): the parts of a version run side by side
     examples: int
     seed: int
     catalogue: dict[str, Any]
@@ -45,6 +49,7 @@ def fuzz_job(job: FuzzJob) -> FuzzResult:
     return run_fuzz(
         job.target,
         [job.version],
+        kinds=[job.kind],
         examples=job.examples,
         seed=job.seed,
         catalogue=job.catalogue,
@@ -53,6 +58,29 @@ def fuzz_job(job: FuzzJob) -> FuzzResult:
         limiter=limiter,
         workers=job.workers,
     )
+
+
+# What the fork server of the worker processes imports once (every worker starts with it): the job's own
+# module, the REST and SOAP runners, and the warm-up of the run's contracts (fuzz/warm.py).
+PRELOAD = (
+    "lefi_contracts.gate.phases.fuzz",
+    "lefi_contracts.fuzz.rest_run",
+    "lefi_contracts.fuzz.soap_run",
+    "lefi_contracts.catalogue",
+    "lefi_contracts.provider.config",
+    "lefi_contracts.fuzz.warm",
+)
+
+
+def _contract_files(registry: Registry) -> list[Path]:
+    """Every served version's XSD or OpenAPI file (a SOAP part reads its own and, for the version rules, the
+    later versions')."""
+    out = []
+    for v in registry.served():
+        kind = "xsd" if v.transport == "soap" else "openapi"
+        if kind in v.contract_files:
+            out.append(v.contract_file(kind))
+    return out
 
 
 class FuzzPhase(EveryVersion):
@@ -65,21 +93,26 @@ class FuzzPhase(EveryVersion):
         if catalogue is None:
             ctx.note("fuzz: no fixture catalogue, fuzzing from the contracts alone reaches few data paths")
 
-        # One worker process a version, up to --workers at once. Under --rate-limit R the processes running
+        # One worker process a part (a version's generated, boundary or invalid requests), up to --workers at
+        # once: against a far target the parts' requests overlap. Under --rate-limit R the processes running
         # at once share it (R / their number each), and no other phase runs beside this one (gate/schedule).
-        size = min(ctx.workers, len(ctx.versions))
+        parts = [(v, kind) for v in ctx.versions for kind in version_kinds(v)]
+        size = min(ctx.workers, len(parts))
         share = ctx.options.rate_limit / size if ctx.options.rate_limit is not None else None
-        with process_pool(size, ["lefi_contracts.gate.phases.fuzz"]) as procs:
+        warm = {WARM_ENV: os.pathsep.join(str(p) for p in _contract_files(ctx.registry))}
+        with process_pool(size, PRELOAD, env=warm) as procs:
             if procs is None:
                 ctx.note(
                     "fuzz: this machine cannot start worker processes: the versions are fuzzed in threads"
                 )
 
-            def work(v: VersionInfo) -> FuzzResult:
+            def work(part: tuple[VersionInfo, str]) -> FuzzResult:
                 # The gate writes every report from its one stream: no reports of the fuzzer's own.
+                v, kind = part
                 job = FuzzJob(
                     ctx.target,
                     v.number,
+                    kind,
                     ctx.options.examples,
                     seed,
                     catalogue or {},
@@ -92,15 +125,23 @@ class FuzzPhase(EveryVersion):
                     return fuzz_job(job)
                 return procs.submit(fuzz_job, job).result()  # this thread keeps its pool slot meanwhile
 
-            yield from self._in_order(ctx, ordered_map(ctx.pool, ctx.versions, work))
+            yield from self._in_order(ctx, parts, ordered_map(ctx.pool, parts, work))
 
-    def _in_order(self, ctx: RunContext, results: Iterator[FuzzResult]) -> Iterator[CheckResult]:
-        """One version a worker (each its own seeded generation): results and notes in the versions' order."""
-        for v, result in zip(ctx.versions, results, strict=True):
-            ctx.progress.start_phase("fuzz", v.number)
+    def _in_order(
+        self, ctx: RunContext, parts: list[tuple[VersionInfo, str]], results: Iterator[FuzzResult]
+    ) -> Iterator[CheckResult]:
+        """Each part its own seeded generation: results and notes in the parts' order (version, then kind)."""
+        current: VersionInfo | None = None
+        for (v, _), result in zip(parts, results, strict=True):
+            if v is not current:
+                if current is not None:
+                    ctx.progress.end_phase()
+                ctx.progress.start_phase("fuzz", v.number)
+                current = v
             for text in result.notes:
                 ctx.note(f"fuzz v{v.number}: {text}")
             yield from result.results
+        if current is not None:
             ctx.progress.end_phase()
 
 
