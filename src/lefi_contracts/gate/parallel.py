@@ -11,14 +11,16 @@ here; `gate/schedule.py` keeps it apart from the phases that read that state.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import forkserver
-from typing import TypeVar
+from typing import Any, TypeVar
 
 Part = TypeVar("Part")
 Out = TypeVar("Out")
@@ -26,24 +28,71 @@ Out = TypeVar("Out")
 
 class WorkerPool:
     """The run's `workers` threads, shared by every phase: at most that many parts of work against the target
-    at once (each part sends one request at a time). One worker means no pool: parts run in the caller."""
+    at once (each part sends one request at a time). One worker means no pool: parts run in the caller.
+
+    Parts wait in one queue, the most costly first (`cost`, a caller's estimate; equal costs in the order they
+    came): a long part that starts last would otherwise run alone at the end while the other workers idle."""
 
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
-        self._executor: ThreadPoolExecutor | None = None
+        self._queue: queue.PriorityQueue[tuple[float, int, Callable[[], None], Future[Any] | None]] = (
+            queue.PriorityQueue()
+        )
+        self._threads: list[threading.Thread] = []
+        self._count = itertools.count()
         self._lock = threading.Lock()
+        self._closed = False
 
-    def submit(self, work: Callable[[Part], Out], part: Part) -> Future[Out]:
+    def submit(self, work: Callable[[Part], Out], part: Part, cost: float = 0.0) -> Future[Out]:
+        future: Future[Out] = Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(work(part))
+            except BaseException as exc:  # handed to the waiting caller, as an executor does
+                future.set_exception(exc)
+
         with self._lock:
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="lefi-gate")
-            return self._executor.submit(work, part)
+            if self._closed:
+                raise RuntimeError("the worker pool is shut down")
+            self._queue.put((-cost, next(self._count), run, future))
+            if len(self._threads) < self.workers:
+                thread = threading.Thread(target=self._worker, name="lefi-gate", daemon=True)
+                self._threads.append(thread)
+                thread.start()
+        return future
+
+    def _worker(self) -> None:
+        while True:
+            _, _, run, _ = self._queue.get()
+            if run is _STOP:
+                return
+            run()
 
     def shutdown(self, *, wait: bool = True) -> None:
         with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=wait, cancel_futures=True)
+            self._closed = True
+            threads = list(self._threads)
+        if not wait:  # an interrupt: what has not started never will
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    pending = self._queue.get_nowait()[3]
+                    if pending is not None:
+                        pending.cancel()
+        for _ in threads:
+            self._queue.put((float("inf"), next(self._count), _STOP, None))
+        if wait:
+            for thread in threads:
+                thread.join()
+
+
+def _stop() -> None:
+    """The marker that ends a worker thread (queued after every part)."""
+
+
+_STOP: Callable[[], None] = _stop
 
 
 @contextlib.contextmanager
@@ -95,15 +144,20 @@ def process_pool(
         executor.shutdown(wait=finished, cancel_futures=True)
 
 
-def ordered_map(pool: WorkerPool, parts: Sequence[Part], work: Callable[[Part], Out]) -> Iterator[Out]:
-    """work(part) for every part on the pool; yields the outputs in the parts' order, each as soon as it and
-    every part before it are done. An exception in a part is raised at that part's turn (the parts after it
-    are cancelled or left to finish)."""
+def ordered_map(
+    pool: WorkerPool,
+    parts: Sequence[Part],
+    work: Callable[[Part], Out],
+    cost: Callable[[Part], float] | None = None,
+) -> Iterator[Out]:
+    """work(part) for every part on the pool (the costliest first, by `cost`); yields the outputs in the parts'
+    order, each as soon as it and every part before it are done. An exception in a part is raised at that
+    part's turn (the parts after it are cancelled or left to finish)."""
     if pool.workers <= 1:
         for part in parts:
             yield work(part)
         return
-    futures: list[Future[Out]] = [pool.submit(work, part) for part in parts]
+    futures: list[Future[Out]] = [pool.submit(work, part, cost(part) if cost else 0.0) for part in parts]
     try:
         for future in futures:
             yield future.result()
