@@ -1,4 +1,4 @@
-@behorighet
+@behorighet @provider_state
 Feature: Användarbehörighet 2 år (3 år för behörigheter före 2025-04-11)
   Release note 2025-04-11: "Användare är nu behöriga i 2 år istället för 3 år [...] Användarbehörigheter i LEFI
   Onlines e-tjänst kommer framöver att få en behörighet på 2 år". A handläggare whose behörighet has expired is

@@ -8,6 +8,7 @@ no target the embedded reference provider is started once for the session.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from lefi_contracts import pytest_plugin
 from lefi_contracts.client.transport import TlsConfig
 from lefi_contracts.contracts import Registry
 from lefi_contracts.results import NEEDS_TEST_CONTROL
+from lefi_contracts.results import READ_ONLY_SCENARIOS_ENV as READ_ONLY_ENV
 from lefi_contracts.target_control import TargetControl
 
 
@@ -151,17 +153,28 @@ class ControlSession:
         self.clock_set = False
         self.agencies: set[str] = set()
 
+    def refuse_if_read_only(self) -> None:
+        """In the gate's read-only scenario run (beside the phases that read provider state) no scenario may
+        set it: one that does must say so with a tag, and then runs in the run apart."""
+        if os.environ.get(READ_ONLY_ENV) == "1":
+            pytest.fail(
+                "this scenario sets provider state but is not tagged @provider_state or @test_control: "
+                "tag it, so that the gate runs it apart from the phases that read that state"
+            )
+
     def require(self) -> None:
         if not self.control.available():
             pytest.skip(f"this scenario {NEEDS_TEST_CONTROL}")
 
     def set_clock(self, instant: str) -> None:
         self.require()
+        self.refuse_if_read_only()
         self.control.set_clock(instant)
         self.clock_set = True
 
     def set_agency_state(self, agency: str, state: str) -> None:
         self.require()
+        self.refuse_if_read_only()
         self.control.set_agency_state(agency, state)
         self.agencies.add(agency)
 

@@ -136,6 +136,10 @@ def _check_versions(config: pytest.Config) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "lefi_version(number): the interface version a test exercises")
+    config.addinivalue_line(
+        "markers", "test_control: a scenario that needs the target's test control (/_lefi)"
+    )
+    config.addinivalue_line("markers", "provider_state: a scenario that may set provider state (its clock)")
     if _asked_for(config):
         activate(config)
 

@@ -35,6 +35,7 @@ class PhaseName(StrEnum):
 CheckStatus = Literal["passed", "failed", "broken", "skipped", "not verified", "waived"]
 NOT_VERIFIED: CheckStatus = "not verified"
 # The reason a scenario gives when it skips for want of test control; the gate reads it as "not verified".
+READ_ONLY_SCENARIOS_ENV = "LEFI_SCENARIOS_READ_ONLY"  # the gate's scenario run beside the readers of state
 NEEDS_TEST_CONTROL = "needs test control (/_lefi: clock, agency state) that this target does not offer"
 
 

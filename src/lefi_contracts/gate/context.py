@@ -10,7 +10,7 @@ import contextlib
 import dataclasses
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,8 @@ class RunContext:
     phase_times: dict[str, float] = field(default_factory=dict)
     waivers: RunWaivers = field(default_factory=lambda: RunWaivers(WaiverSet()))
     pool: WorkerPool = field(default_factory=lambda: WorkerPool(1))  # the run's --workers threads
+    # A phase that sets provider state calls this once it no longer will (gate/schedule.py starts the readers)
+    release_state: Callable[[], None] = field(default=lambda: None)
     _catalogue: _CatalogueCell = field(default_factory=_CatalogueCell)
 
     @property
@@ -67,11 +69,13 @@ class RunContext:
     def workers(self) -> int:
         return self.options.workers
 
-    def for_phase(self, progress: Progress) -> RunContext:
+    def for_phase(self, progress: Progress, release_state: Callable[[], None]) -> RunContext:
         """The context of one phase running beside others: its own progress (replayed in the phases' order)
         and its own notes (merged in that order by `merge_notes`); the rest (options, pool, catalogue,
         waivers, phase times) is the run's, shared."""
-        return dataclasses.replace(self, progress=progress, notes=[], own_texts=[])
+        return dataclasses.replace(
+            self, progress=progress, notes=[], own_texts=[], release_state=release_state
+        )
 
     def merge_notes(self, other: RunContext) -> None:
         for text in other.notes:

@@ -21,6 +21,7 @@ ENTRIES = (
     MATRIX_SVG,
     COMPAT_DIR,
     "scenarios.ndjson",
+    "scenarios-read-only.ndjson",
     "results.ndjson",
 )
 

@@ -2,7 +2,9 @@
 
 With more than one worker, every phase starts as soon as no earlier phase it conflicts with is still running
 (`phases.base.conflict`: the scenarios set provider state, so validation, fuzz, consumers and regression wait
-for them; compat reads only contract documents and runs beside everything). Each phase runs in a thread of
+for them; compat reads only contract documents and runs beside everything). A phase that sets state may say
+early that it no longer will (`RunContext.release_state`): the scenarios run those that set it first, then
+release, and the rest of them (which only read) run beside the other readers. Each phase runs in a thread of
 its own with a context of its own (`RunContext.for_phase`): its results, progress calls and notes go into a
 queue of its own, and the driver replays the queues one after another in the phases' order. The stream, the
 reports, the progress lines and the notes are therefore the same as in a sequential run of the same seed,
@@ -14,6 +16,7 @@ another in this thread.
 
 from __future__ import annotations
 
+import functools
 import queue
 import threading
 import time
@@ -63,6 +66,7 @@ class _Lane:
     events: queue.SimpleQueue[Event] = field(default_factory=queue.SimpleQueue)
     started: bool = False
     finished: bool = False
+    released: bool = False  # a phase that sets state said it no longer will (the rest of it only reads)
     ctx: RunContext | None = None
 
 
@@ -127,14 +131,24 @@ class PhaseSchedule:
             for i, lane in enumerate(self.lanes):
                 if lane.started:
                     continue
-                if any(not e.finished and conflict(e.state, lane.state) for e in self.lanes[:i]):
+                if any(
+                    not (e.finished or e.released) and conflict(e.state, lane.state) for e in self.lanes[:i]
+                ):
                     continue
                 lane.started = True
-                lane.ctx = self.ctx.for_phase(RecordedProgress(lane.events))
+                lane.ctx = self.ctx.for_phase(
+                    RecordedProgress(lane.events), release_state=functools.partial(self._release, lane)
+                )
                 thread = threading.Thread(
                     target=self._lane_main, args=(lane,), name=f"lefi-phase-{lane.name}", daemon=True
                 )
                 thread.start()
+
+    def _release(self, lane: _Lane) -> None:
+        with self._lock:
+            lane.released = True
+        if not self._cancelled.is_set():
+            self._start_ready()
 
     def _lane_main(self, lane: _Lane) -> None:
         assert lane.ctx is not None
