@@ -64,6 +64,29 @@ class WorkerPool:
                 thread.start()
         return future
 
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        """One of the workers, held for the caller's own requests (the scenarios' subprocess, which sends one
+        at a time beside the pool's parts), so that the run never has more than `workers` in flight. Taken
+        before any waiting part."""
+        if self.workers <= 1:  # one worker: the phases run one after another, nothing else sends meanwhile
+            yield
+            return
+        taken, done = threading.Event(), threading.Event()
+
+        def hold(_: None) -> None:
+            taken.set()
+            done.wait()
+
+        future = self.submit(hold, None, cost=float("inf"))
+        while not taken.wait(0.2):
+            if future.cancelled():  # the pool was shut down (an interrupt): no slot will come
+                break
+        try:
+            yield
+        finally:
+            done.set()
+
     def _worker(self) -> None:
         while True:
             _, _, run, _ = self._queue.get()

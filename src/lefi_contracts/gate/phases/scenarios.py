@@ -92,9 +92,12 @@ class ScenariosPhase(EveryVersion):
         ctx.progress.start_phase("scenarios", ",".join(v.number for v in ctx.versions))
         seen = 0
         for run in RUNS:
-            if run.read_only:
-                ctx.release_state()  # from here on the scenarios only read: the readers may start
-            seen += yield from self._pytest(ctx, run)
+            if not run.read_only:
+                seen += yield from self._pytest(ctx, run)
+                continue
+            ctx.release_state()  # from here on the scenarios only read: the readers may start beside them,
+            with ctx.pool.slot():  # and the scenarios' one request at a time counts as one of --workers
+                seen += yield from self._pytest(ctx, run)
         ctx.progress.end_phase()
         if seen == 0:
             raise RuntimeError("pytest steps ran no scenario")
