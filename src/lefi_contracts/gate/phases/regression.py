@@ -22,12 +22,13 @@ class RegressionPhase(EveryVersion):
         baseline = ctx.options.baseline
         assert baseline is not None  # skip_reason
         queries = queries_or_raise(ctx)
-        for v in ctx.versions:
-            ctx.progress.start_phase("regression", v.number, len(queries))
-            yield from run_regression(
-                baseline, ctx.target, v, [(n, query_for_version(q, v)) for n, q in queries], tls=ctx.tls
-            )
-            ctx.progress.end_phase()
+        with ctx.pool.slot():  # one request at a time, beside the other readers: one of --workers
+            for v in ctx.versions:
+                ctx.progress.start_phase("regression", v.number, len(queries))
+                yield from run_regression(
+                    baseline, ctx.target, v, [(n, query_for_version(q, v)) for n, q in queries], tls=ctx.tls
+                )
+                ctx.progress.end_phase()
 
 
 PHASE = RegressionPhase()
