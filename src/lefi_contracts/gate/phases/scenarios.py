@@ -76,8 +76,13 @@ class ScenarioRun:
 
 
 RUNS = (
-    ScenarioRun("setting provider state", STATE_MARKERS, "scenarios.ndjson", read_only=False),
-    ScenarioRun("reading it", f"not ({STATE_MARKERS})", "scenarios-read-only.ndjson", read_only=True),
+    ScenarioRun("the scenarios that set provider state", STATE_MARKERS, "scenarios.ndjson", read_only=False),
+    ScenarioRun(
+        "the scenarios that only read it",
+        f"not ({STATE_MARKERS})",
+        "scenarios-read-only.ndjson",
+        read_only=True,
+    ),
 )
 
 
