@@ -27,7 +27,7 @@ def seed_note(seed: int) -> str:
 
 @dataclass(frozen=True)
 class FuzzJob:
-    """One version's fuzzing, as a worker process receives it (everything picklable)."""
+    """One fuzzing part (a version and a kind), as a worker process receives it (everything picklable)."""
 
     target: str
     version: str
@@ -42,7 +42,7 @@ class FuzzJob:
 
 
 def fuzz_job(job: FuzzJob) -> FuzzResult:
-    """One version's fuzzing, in a worker process of its own: Hypothesis' generation and the checks are
+    """One fuzzing part, in a worker process of its own: Hypothesis' generation and the checks are
     CPU-bound (one core each), and a fresh process makes the results of a seed independent of the gate's
     own history (which modules it loaded, what ran before): the same at --workers 1 and 8."""
     limiter = RateLimiter(job.rate_limit) if job.rate_limit is not None else None
