@@ -11,6 +11,7 @@ behind). Ctrl-C is the parent's to handle: the child ignores SIGINT and stops wh
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import select
 import signal
@@ -81,6 +82,7 @@ def main() -> int:
         with running_provider(config) as url:
             sys.stdout.write(url + "\n")
             sys.stdout.flush()
+            os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nobody reads the pipe now: never block on it
             while sys.stdin.buffer.read(65536):
                 pass  # the parent never writes more; EOF is the stop
     except UsageError as exc:
