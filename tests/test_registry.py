@@ -61,3 +61,9 @@ def test_malformed_registry_is_a_contract_error(tmp_path: Path, content: str, me
 def test_missing_registry(tmp_path: Path) -> None:
     with pytest.raises(ContractError, match="no version registry"):
         load_registry(tmp_path)
+
+
+def test_a_registry_that_is_not_utf8_is_one_line_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "versions.yaml").write_bytes(b'versions:\n  - number: "5"\n    name: "\xff\xfe"\n')
+    with pytest.raises(ContractError, match=r"versions\.yaml: not valid YAML \(UnicodeDecodeError\)"):
+        load_registry(tmp_path)

@@ -12,12 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from lefi_contracts import resources
 from lefi_contracts.errors import ContractError, UsageError
 from lefi_contracts.resources import CONTRACTS_ENV
-from lefi_contracts.yamlio import load_yaml
+from lefi_contracts.yamlio import read_yaml_file
 
 TransportKind = Literal["soap", "rest"]
 VersionStatus = Literal["active", "deprecated", "retired"]
@@ -193,10 +191,7 @@ def load_registry(root: Path | str | None = None) -> Registry:
     path = root / "versions.yaml"
     if not path.is_file():
         raise ContractError(f"no version registry at {path}")
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ContractError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
+    data = read_yaml_file(path)
     if not isinstance(data, dict) or not isinstance(data.get("versions"), dict):
         raise ContractError(f"{path}: expected a mapping with 'versions'")
     versions = {str(k): _parse_version(root, str(k), v) for k, v in data["versions"].items()}

@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from lefi_contracts.client.transport import TlsConfig
 from lefi_contracts.contracts import VersionInfo, default_contracts_dir
 from lefi_contracts.errors import ContractError
 from lefi_contracts.results import Attachment, CheckResult
-from lefi_contracts.yamlio import load_yaml
+from lefi_contracts.yamlio import read_yaml_file
 
 _MISSING = object()
 
@@ -58,10 +56,7 @@ def load_rules(path: Path | None = None) -> RegressionRules:
     path = path or default_contracts_dir() / "regression" / "regression.yaml"
     if not path.is_file():
         return RegressionRules()
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ContractError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
+    data = read_yaml_file(path) or {}
     if not isinstance(data, dict):
         raise ContractError(f"{path}: expected a mapping with volatile, ordered_arrays, declared_changes")
     volatile = data.get("volatile") or []

@@ -25,11 +25,10 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import jsonschema
-import yaml
 
 from lefi_contracts.errors import ContractError, UsageError
 from lefi_contracts.results import CheckResult
-from lefi_contracts.yamlio import load_yaml
+from lefi_contracts.yamlio import read_yaml_file
 
 WaiverState = Literal["live", "expired", "ended"]
 DEFAULT_FILE = "waivers.yaml"  # in the contracts folder: used by the gate when present
@@ -237,10 +236,7 @@ def load_waivers(path: Path, *, known_rules: Collection[str] | None = None) -> W
     """Read a waiver file (YAML or JSON). A missing, unreadable or invalid file is a usage error (exit 2)."""
     if not path.is_file():
         raise UsageError(f"waiver file not found: {path}")
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ContractError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
+    data = read_yaml_file(path)
     return parse_waivers(data, str(path), known_rules=known_rules)
 
 

@@ -11,23 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from lefi_contracts.compat.facets import types_within
 from lefi_contracts.compat.findings import DiffReport, Finding
 from lefi_contracts.compat.model import ContractModel, Direction, Field
 from lefi_contracts.compat.rules import RULES
 from lefi_contracts.errors import ContractError
-from lefi_contracts.yamlio import load_yaml
+from lefi_contracts.yamlio import read_yaml_file
 
 
 def load_mapping(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ContractError(f"mapping file not found: {path}")
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ContractError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
+    data = read_yaml_file(path)
     if not isinstance(data, dict) or not isinstance(data.get("operations"), list):
         raise ContractError(f"{path}: expected a mapping with an 'operations' list")
     return data

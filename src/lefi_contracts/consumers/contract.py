@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
-import yaml
 
 from lefi_contracts.contracts import default_contracts_dir
 from lefi_contracts.errors import ContractError, UsageError
-from lefi_contracts.yamlio import load_yaml
+from lefi_contracts.yamlio import read_yaml_file
 
 if TYPE_CHECKING:
     from lefi_contracts.contracts import Registry
@@ -71,10 +70,7 @@ def load_consumer(path: Path, *, contracts_dir: Path | None = None) -> ConsumerC
     contracts_dir = contracts_dir or default_contracts_dir()
     if not path.is_file():
         raise UsageError(f"consumer contract {path} does not exist")
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ContractError(f"consumer contract {path}: not valid YAML ({exc.__class__.__name__})") from None
+    data = read_yaml_file(path, "consumer contract")
     validator = jsonschema.Draft202012Validator(_meta_schema(str(contracts_dir)))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:

@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from lefi_contracts.contracts import default_contracts_dir
 from lefi_contracts.errors import ContractError
 from lefi_contracts.provider.clock import STOCKHOLM
-from lefi_contracts.yamlio import load_yaml
+from lefi_contracts.yamlio import read_yaml_file
 
 
 @dataclass(frozen=True)
@@ -74,10 +72,7 @@ def load_schedule(path: Path | None = None) -> list[MaintenanceWindow]:
     path = path or default_contracts_dir() / "maintenance.yaml"
     if not path.is_file():
         return []
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ContractError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
+    data = read_yaml_file(path) or {}
     windows = data.get("windows", []) if isinstance(data, dict) else None
     if not isinstance(windows, list):
         raise ContractError(f"{path}: expected a mapping with a list 'windows'")
